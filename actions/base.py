@@ -1,0 +1,60 @@
+"""Base class for actions that answer from the knowledge base."""
+from __future__ import annotations
+
+from typing import Any, Dict, FrozenSet, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import Turn, default_kb
+from knowledge.queries import KnowledgeBase
+
+
+class KnowledgeAction(Action):
+    """An action that reads facts from a :class:`KnowledgeBase`.
+
+    The knowledge base is injected in tests and opened lazily in the action
+    server, so importing this module does no work.
+    """
+
+    action_name = ""
+    # Entity types this action can answer about. A question that names only
+    # other kinds of things ("who is kyoichi ando" misread as a question about
+    # locals) is answered by what it names: the linked entity is more reliable
+    # than a confused intent. None: the action answers whatever is named.
+    handles: Optional[FrozenSet[str]] = frozenset()
+
+    def __init__(self, kb: Optional[KnowledgeBase] = None) -> None:
+        self._kb = kb
+
+    def name(self) -> Text:
+        return self.action_name
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self._kb or default_kb()
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        turn = Turn.of(dispatcher, tracker, domain, self.kb)
+        named = turn.named()
+        if self.handles is not None and named and not named & self.handles:
+            from actions.dispatch import answer_by_entity
+
+            return answer_by_entity(turn)
+        return self.respond(turn)
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        raise NotImplementedError
+
+
+def about(subject: Optional[str], **slots: Optional[str]) -> List[Dict[Text, Any]]:
+    """Events that remember what the answer was about, for follow-ups."""
+    events = [SlotSet("last_subject", subject)]
+    events.extend(SlotSet(name, value) for name, value in slots.items())
+    return events

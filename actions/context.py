@@ -1,0 +1,98 @@
+"""What one user turn asks about: its entities, its text and the slots before it."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from knowledge.config import database_url
+from knowledge.queries import KnowledgeBase
+
+# Words by which a worker points back at what was just discussed
+# ("which leaders come from it?"). English now; a language adds its own set.
+_BACK_REFERENCES = {
+    "en": re.compile(
+        r"\b(it|its|it's|they|them|their|this|that|these|those|she|her|he|his|"
+        r"the union|that union|this union|same)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+# Entity types that name a subject the knowledge base can answer about.
+SUBJECT_ENTITIES = frozenset({
+    "organisation", "related_org", "person", "role", "industry", "prefecture",
+    "year", "article", "bridge", "policy_area",
+})
+
+
+@lru_cache(maxsize=None)
+def default_kb(url: Optional[str] = None) -> KnowledgeBase:
+    """One knowledge base per action-server process, opened on first use."""
+    return KnowledgeBase.from_url(url or database_url())
+
+
+@dataclass
+class Turn:
+    """The latest user message, reduced to what actions need."""
+
+    dispatcher: CollectingDispatcher
+    tracker: Tracker
+    domain: Dict[Text, Any]
+    kb: KnowledgeBase
+    text: str = ""
+    intent: str = ""
+    entities: Dict[str, List[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, dispatcher, tracker, domain, kb) -> "Turn":
+        message = tracker.latest_message or {}
+        entities: Dict[str, List[str]] = {}
+        for entity in message.get("entities") or []:
+            values = entities.setdefault(entity["entity"], [])
+            value = str(entity.get("value"))
+            if value not in values:
+                values.append(value)
+        return cls(
+            dispatcher=dispatcher,
+            tracker=tracker,
+            domain=domain or {},
+            kb=kb,
+            text=message.get("text") or "",
+            intent=(message.get("intent") or {}).get("name") or "",
+            entities=entities,
+        )
+
+    def named(self) -> FrozenSet[str]:
+        """The kinds of knowledge-base things the message names (months alone don't count)."""
+        return frozenset(name for name in self.entities if name in SUBJECT_ENTITIES)
+
+    def first(self, entity: str) -> Optional[str]:
+        values = self.entities.get(entity)
+        return values[0] if values else None
+
+    def all(self, entity: str) -> List[str]:
+        return list(self.entities.get(entity, []))
+
+    def refers_back(self) -> bool:
+        """True when the message points at the previous subject ("it", "she")."""
+        pattern = _BACK_REFERENCES["en"]
+        return bool(pattern.search(self.text))
+
+    def previous(self, subject: str) -> Optional[str]:
+        """The slot value for ``subject`` when the last answer was about it."""
+        if self.tracker.get_slot("last_subject") != subject:
+            return None
+        return self.tracker.get_slot(subject)
+
+    def say(self, response: str, **values: Any) -> None:
+        self.dispatcher.utter_message(response=response, **values)
+
+    def label(self, response: str) -> Optional[str]:
+        """The first text variant of a domain response (for button titles)."""
+        variants = (self.domain.get("responses") or {}).get(response) or []
+        return variants[0].get("text") if variants else None

@@ -1,0 +1,130 @@
+"""Routes to a person, follow-ups, and what to do when the question is unclear."""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Text
+
+from actions import organisations
+from actions.base import KnowledgeAction, about
+from actions.context import Turn
+from actions.dispatch import answer_by_entity
+from actions.formatting import bullets, names, organisation_label
+
+# Intents that make sense as "did you mean" suggestions.
+SUGGESTIBLE_PREFIX = "ask_"
+MAX_SUGGESTIONS = 3
+MIN_SUGGESTION_CONFIDENCE = 0.1
+
+
+def _route_line(route) -> str:
+    contact = " ".join(p for p in (route.phone, route.url) if p)
+    line = f"{route.name}: {route.description}"
+    return f"{line} {contact}".strip() if contact and contact not in line else line
+
+
+def answer_routes(turn: Turn) -> None:
+    turn.say(
+        "utter_consultation_routes",
+        routes=bullets(_route_line(r) for r in turn.kb.consultation_routes()),
+    )
+    for prefecture in turn.all("prefecture"):
+        organisations.answer_local(turn, prefecture)
+    for industry in turn.all("industry"):
+        orgs = turn.kb.organisations_for_industry(industry)
+        if orgs:
+            turn.say(
+                "utter_consultation_routes_industry",
+                organisations=names(organisation_label(o) for o in orgs),
+            )
+
+
+class ActionAnswerConsultationRoutes(KnowledgeAction):
+    action_name = "action_answer_consultation_routes"
+    handles = None  # a prefecture or an industry adds to the routes
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        answer_routes(turn)
+        return about("help")
+
+
+class ActionAnswerFollowup(KnowledgeAction):
+    """A bare fragment ("and JAW?", "what about 2011?") answered by what it names."""
+
+    action_name = "action_answer_followup"
+    handles = None
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        if turn.named():
+            return answer_by_entity(turn)
+        # "and number 20?" right after an affiliate
+        numbered = organisations.by_number(turn)
+        if numbered and turn.tracker.get_slot("last_subject") == "organisation":
+            organisations.describe_organisation(turn, numbered)
+            return about("organisation", organisation=numbered)
+        return ActionHandleUnclear(turn.kb).respond(turn)
+
+
+class ActionHandleOutOfScope(KnowledgeAction):
+    """An honest refusal, unless the message names someone or something we know."""
+
+    action_name = "action_handle_out_of_scope"
+    handles = None
+    # Names only the knowledge base knows; a place ("weather in osaka") is not enough.
+    KNOWN_NAMES = frozenset({"person", "organisation", "related_org"})
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        if turn.named() & self.KNOWN_NAMES:
+            return answer_by_entity(turn)
+        turn.say("utter_out_of_scope")
+        return about(None)
+
+
+class ActionHandleUnclear(KnowledgeAction):
+    """Low NLU confidence: answer by what is named, else from a passage, else say so."""
+
+    action_name = "action_handle_unclear"
+    handles = None
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        if turn.named():
+            return answer_by_entity(turn)
+        buttons = self._suggestions(turn)
+        hits = turn.kb.search_passages(turn.text, limit=1) if turn.text else []
+        if hits:
+            passage = hits[0].passage
+            turn.say(
+                "utter_passage_answer",
+                section=turn.kb.section_title(passage.section),
+                passage=passage.text,
+            )
+            if buttons:
+                turn.say("utter_did_you_mean", buttons=buttons)
+            return about("passage")
+        if buttons:
+            turn.say("utter_did_you_mean", buttons=buttons)
+            return []
+        turn.say("utter_dont_know")
+        return about(None)
+
+    @staticmethod
+    def _suggestions(turn: Turn) -> List[Dict[str, str]]:
+        ranking = (turn.tracker.latest_message or {}).get("intent_ranking") or []
+        entities = {k: v[0] for k, v in turn.entities.items()}
+        payload_entities = "" if not entities else _json(entities)
+        buttons = []
+        for candidate in ranking:
+            intent = candidate.get("name") or ""
+            if not intent.startswith(SUGGESTIBLE_PREFIX):
+                continue
+            if (candidate.get("confidence") or 0) < MIN_SUGGESTION_CONFIDENCE:
+                continue
+            title = turn.label(f"utter_intent_label_{intent}")
+            if title:
+                buttons.append({"title": title, "payload": f"/{intent}{payload_entities}"})
+            if len(buttons) == MAX_SUGGESTIONS:
+                break
+        return buttons
+
+
+def _json(values: Dict[str, str]) -> str:
+    return json.dumps(values, ensure_ascii=False)

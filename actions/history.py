@@ -1,0 +1,70 @@
+"""Answers about RENGO's history: by year, by month, or by event."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from actions.base import KnowledgeAction, about
+from actions.context import Turn
+from actions.formatting import bullets, event_line
+
+# Events scoring within this share of the best match are shown with it.
+NEAR_TIE = 0.8
+# How many events a general "tell me RENGO's history" answer shows.
+HIGHLIGHTS = 6
+
+
+def _span(turn: Turn) -> Dict[str, int]:
+    years = [e.year for e in turn.kb.history() if e.year]
+    return {"first_year": min(years), "last_year": max(years)}
+
+
+def answer_year(turn: Turn, year: int) -> None:
+    months = set(turn.all("month"))
+    events = turn.kb.history(year=year)
+    if months:
+        in_month = [e for e in events if e.month and any(m in e.month_display for m in months)]
+        events = in_month or events
+    if events:
+        turn.say("utter_history_events", events=bullets(event_line(e) for e in events))
+    elif year in turn.kb.history_years_without_events():
+        turn.say("utter_history_year_without_events", year=year)
+    else:
+        turn.say("utter_history_year_unknown", year=year, **_span(turn))
+
+
+def answer_event(turn: Turn) -> bool:
+    """Answer "when was X" from the best-matching events; False if none match."""
+    events = turn.kb.search_history(turn.text, limit=3, within=NEAR_TIE)
+    if not events:
+        return False
+    dated = [e for e in events if e.year]
+    undated = [e for e in events if not e.year]
+    if dated:
+        turn.say("utter_history_events", events=bullets(event_line(e) for e in dated))
+    if undated:  # their year was lost when the table was flattened: say so
+        turn.say("utter_history_unplaced", events=bullets(event_line(e) for e in undated))
+    return True
+
+
+class ActionAnswerHistory(KnowledgeAction):
+    action_name = "action_answer_history"
+    handles = frozenset({"year"})
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        years = turn.all("year")
+        if years:
+            for year in years[:3]:
+                answer_year(turn, int(year))
+            return about("year", year=years[-1])
+        if answer_event(turn):
+            return about("history")
+        if turn.refers_back() and turn.previous("year"):
+            answer_year(turn, int(turn.previous("year")))
+            return about("year")
+        events = turn.kb.history()
+        turn.say(
+            "utter_history_overview",
+            events=bullets(event_line(e) for e in events[:: max(1, len(events) // HIGHLIGHTS)][:HIGHLIGHTS]),
+            **_span(turn),
+        )
+        return about("history")

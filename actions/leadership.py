@@ -1,0 +1,109 @@
+"""Answers about RENGO's leaders: by role, by name, or by the union they come from."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from actions.base import KnowledgeAction, about
+from actions.context import Turn
+from actions.formatting import leader_with_affiliate, leader_with_role, names
+from knowledge.records import Leader
+
+PRESIDENT = "President"
+GENERAL_SECRETARY = "General Secretary"
+
+
+def answer_person(turn: Turn, name: str) -> bool:
+    leader = turn.kb.leader(name)
+    if not leader:
+        return False
+    org = turn.kb.organisation(leader.affiliate)
+    affiliate = f"{org.short_name} ({org.full_name})" if org else leader.affiliate
+    turn.say("utter_leader", name=leader.name, role=leader.role, affiliate=affiliate)
+    return True
+
+
+def answer_role(turn: Turn, role: str) -> List[Leader]:
+    leaders = turn.kb.leaders(role=role)
+    response = "utter_leadership_role_plural" if len(leaders) > 1 else "utter_leadership_role"
+    turn.say(
+        response,
+        role=role,
+        names=names(leader_with_affiliate(l) for l in leaders),
+    )
+    return leaders
+
+
+def answer_organisation_leaders(turn: Turn, short_name: str) -> bool:
+    leaders = turn.kb.leaders(affiliate=short_name)
+    if leaders:
+        turn.say(
+            "utter_leaders_of_organisation",
+            organisation=short_name,
+            names=names(leader_with_role(l) for l in leaders),
+        )
+    else:
+        turn.say("utter_no_leaders_from_organisation", organisation=short_name)
+    return bool(leaders)
+
+
+def _single_name(turn: Turn, role: str) -> str:
+    leaders = turn.kb.leaders(role=role)
+    return leaders[0].name if leaders else ""
+
+
+def answer_overview(turn: Turn) -> None:
+    counts: Dict[str, int] = {}
+    for leader in turn.kb.leaders():
+        if leader.role not in (PRESIDENT, GENERAL_SECRETARY):
+            counts[leader.role] = counts.get(leader.role, 0) + 1
+    turn.say(
+        "utter_leadership_overview",
+        president=_single_name(turn, PRESIDENT),
+        general_secretary=_single_name(turn, GENERAL_SECRETARY),
+        counts=names(f"{role} ({n})" for role, n in counts.items()),
+        buttons=[
+            {"title": role, "payload": f'/ask_leadership{{"role": "{role}"}}'}
+            for role in counts
+        ],
+    )
+
+
+class ActionAnswerLeadership(KnowledgeAction):
+    action_name = "action_answer_leadership"
+    handles = frozenset({"person", "role", "organisation", "year"})
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        if turn.all("year"):
+            turn.say("utter_leadership_no_history")
+            return about(None)
+        people = [p for p in turn.all("person") if answer_person(turn, p)]
+        if people:
+            return about("person", person=people[-1])
+        roles = turn.all("role")
+        if roles:
+            holders = [leader for role in roles for leader in answer_role(turn, role)]
+            if len(holders) == 1:  # "which union is she from?" comes next
+                return about("person", person=holders[0].name)
+            return about("role")
+        if turn.refers_back() and turn.previous("person"):
+            answer_person(turn, turn.previous("person"))
+            return about("person")
+        orgs = turn.all("organisation")
+        previous = _previous_subject(turn)
+        if orgs or previous:
+            for short_name in orgs or [previous]:
+                if not answer_organisation_leaders(turn, short_name) and orgs:
+                    # "kamipa rengo?" read as a leadership question: say what it is too
+                    from actions.organisations import describe_organisation
+
+                    describe_organisation(turn, short_name, with_leaders=False)
+            return about("organisation", organisation=(orgs or [previous])[-1])
+        answer_overview(turn)
+        return about("leadership")
+
+
+def _previous_subject(turn: Turn) -> Optional[str]:
+    """The union just discussed, when the question points back at it."""
+    if not turn.refers_back():
+        return None
+    return turn.previous("organisation")

@@ -1,0 +1,159 @@
+"""Answers about affiliates, associated and related organisations, and locals."""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from actions.base import KnowledgeAction, about
+from actions.context import Turn
+from actions.formatting import acronym_part, names, organisation_label
+from actions.leadership import answer_organisation_leaders, answer_person
+
+# "No. 19", "number 19", "#19": the brochure numbers its affiliates 01-47.
+_NUMBER = re.compile(
+    r"(?:\bno\.?|\bnumber|#|\baffiliate|\bunion|\borgani[sz]ation)\s*(\d{1,2})\b", re.IGNORECASE
+)
+
+# How many organisations one answer describes before it becomes a wall of text.
+MAX_DESCRIBED = 3
+
+
+def describe_organisation(turn: Turn, short_name: str, with_leaders: bool = True) -> bool:
+    org = turn.kb.organisation(short_name)
+    if not org:
+        return False
+    response = (
+        "utter_organisation_associated"
+        if org.category == "associated"
+        else "utter_organisation_affiliate"
+    )
+    turn.say(
+        response,
+        short_name=org.short_name,
+        number=f"{org.number:02d}",
+        full_name=org.full_name,
+        acronym_part=acronym_part(org.acronym),
+        as_of=org.as_of,
+    )
+    if with_leaders and turn.kb.leaders(affiliate=org.short_name):
+        answer_organisation_leaders(turn, org.short_name)
+    return True
+
+
+def describe_related(turn: Turn, name: str) -> bool:
+    org = turn.kb.related_organisation(name)
+    if not org:
+        return False
+    turn.say(
+        "utter_related_organisation",
+        name=org.name,
+        description=org.description,
+        url_part=f" ({org.url})" if org.url else "",
+    )
+    return True
+
+
+def answer_industry(turn: Turn, industry: str) -> bool:
+    orgs = turn.kb.organisations_for_industry(industry)
+    if not orgs:
+        return False
+    turn.say(
+        "utter_industry_affiliates",
+        industry=turn.kb.industry_label(industry),
+        organisations=names(organisation_label(o) for o in orgs),
+    )
+    return True
+
+
+def answer_local(turn: Turn, prefecture: str) -> bool:
+    local = turn.kb.local(prefecture)
+    if not local:
+        return False
+    turn.say("utter_local", prefecture=local.prefecture, local_name=local.name)
+    return True
+
+
+def by_number(turn: Turn) -> Optional[str]:
+    """The affiliate a message names by its number in the brochure's list ("no. 19")."""
+    match = _NUMBER.search(turn.text)
+    if not match:
+        return None
+    org = turn.kb.organisation_by_number(int(match.group(1)))
+    return org.short_name if org else None
+
+
+class ActionAnswerOrganisation(KnowledgeAction):
+    action_name = "action_answer_organisation"
+    handles = frozenset({"organisation", "related_org", "industry"})
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        orgs = turn.all("organisation") or [n for n in [by_number(turn)] if n]
+        described = [o for o in orgs[:MAX_DESCRIBED] if describe_organisation(turn, o)]
+        if described:
+            return about("organisation", organisation=described[-1])
+        related = [r for r in turn.all("related_org") if describe_related(turn, r)]
+        if related:
+            return about("related_org", related_org=related[-1])
+        industries = [i for i in turn.all("industry") if answer_industry(turn, i)]
+        if industries:
+            orgs = turn.kb.organisations_for_industry(industries[-1])
+            if len(orgs) == 1:  # "is anyone from that union in the leadership?"
+                return about("organisation", organisation=orgs[0].short_name)
+            return about("industry", industry=industries[-1])
+        if turn.refers_back():
+            person = turn.previous("person")
+            if person and answer_person(turn, person):
+                return about("person")
+            previous = turn.previous("organisation")
+            if previous and describe_organisation(turn, previous, with_leaders=False):
+                return about("organisation")
+        turn.say("utter_organisation_unknown")
+        return about(None)
+
+
+class ActionListAffiliates(KnowledgeAction):
+    action_name = "action_list_affiliates"
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        affiliates = turn.kb.organisations(category="affiliate")
+        associated = turn.kb.organisations(category="associated")
+        turn.say(
+            "utter_affiliate_list",
+            affiliate_count=len(affiliates),
+            associated_count=len(associated),
+            total=len(affiliates) + len(associated),
+            as_of=affiliates[0].as_of if affiliates else "",
+            affiliates=names(o.short_name for o in affiliates),
+            associated=names(o.short_name for o in associated),
+        )
+        return about("rengo")
+
+
+class ActionAnswerRelatedOrganisations(KnowledgeAction):
+    action_name = "action_answer_related_organisations"
+    handles = frozenset({"related_org", "organisation"})
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        related = [r for r in turn.all("related_org") if describe_related(turn, r)]
+        if related:
+            return about("related_org", related_org=related[-1])
+        orgs = [o for o in turn.all("organisation") if describe_organisation(turn, o)]
+        if orgs:
+            return about("organisation", organisation=orgs[-1])
+        turn.say(
+            "utter_related_organisations_list",
+            names=names(r.name for r in turn.kb.related_organisations()),
+        )
+        return about("rengo")
+
+
+class ActionAnswerLocals(KnowledgeAction):
+    action_name = "action_answer_locals"
+    handles = frozenset({"prefecture"})
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        found = [p for p in turn.all("prefecture") if answer_local(turn, p)]
+        if found:
+            return about("prefecture", prefecture=found[-1])
+        turn.say("utter_locals_overview", count=len(turn.kb.locals()))
+        return about("rengo")

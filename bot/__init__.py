@@ -1,0 +1,1 @@
+"""What meets people: the Rasa bot's channels, NLU components and server wiring."""

@@ -1,0 +1,433 @@
+"""Build the knowledge base from its sources: ``python -m knowledge.build [--url URL] [--force]``.
+
+The build is idempotent: it records the sha256 of every source and does
+nothing when they (and the schema version) are unchanged, unless ``--force``.
+It parses and checks everything before touching the database; a SQLite file
+is written to a temporary file and renamed into place, so readers never see a
+half-built database; other databases are rebuilt in one transaction. Expected
+failures (a source that does not parse) print one line naming the file,
+section and line and exit with status 1, without a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+
+import yaml
+from sqlalchemy import create_engine, inspect, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from knowledge import config
+from knowledge.ingest import ParseError
+from knowledge.ingest.brochure import BROCHURE_FILE, Brochure, parse_brochure
+from knowledge.normalize import month_span, plural_role
+from knowledge.schema import (
+    SCHEMA_VERSION,
+    Base,
+    BridgeItemRow,
+    BridgeRow,
+    BuildMeta,
+    BuildSource,
+    ContactRow,
+    FactRow,
+    HistoryEventRow,
+    HistoryYearRow,
+    LeaderRow,
+    LocalRow,
+    MascotRow,
+    MissionRow,
+    OrganisationRow,
+    PassageRow,
+    PolicyAreaRow,
+    PolicyItemRow,
+    PolicySdgRow,
+    PreambleRow,
+    PrincipleRow,
+    RelatedOrganisationRow,
+    RouteRow,
+    Section,
+    VisionRow,
+)
+
+LOCALS_FILE = "locals.yml"
+CONSULTATION_FILE = "consultation.yml"
+REGIONS = ("Hokkaido", "Tohoku", "Kanto", "Chubu", "Kinki", "Chugoku", "Shikoku", "Kyushu-Okinawa")
+_LOCAL_FIELDS = {"code", "prefecture", "prefecture_ja", "region", "name", "source"}
+_LOCAL_REQUIRED = _LOCAL_FIELDS - {"prefecture_ja"}
+_LOCAL_SOURCES = {"code", "prefecture", "region", "existence", "name"}
+_ROUTE_FIELDS = {"key", "name", "description", "how", "url", "phone", "source", "checked"}
+_ROUTE_REQUIRED = {"key", "name", "description", "source", "checked"}
+
+Log = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: ``skipped`` when the sources were unchanged."""
+
+    url: str
+    skipped: bool
+    fingerprint: str
+    counts: Dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    sha256: str
+    lines: int
+
+
+# --- sources ---------------------------------------------------------------------
+
+
+def _sources(sources_dir: Path, curated_dir: Path) -> List[_Source]:
+    found = []
+    for path in (sources_dir / BROCHURE_FILE, curated_dir / LOCALS_FILE, curated_dir / CONSULTATION_FILE):
+        if not path.is_file():
+            raise ParseError(path.name, "sources", None, f"missing source file {path}")
+        data = path.read_bytes()
+        found.append(_Source(path, hashlib.sha256(data).hexdigest(), len(data.splitlines())))
+    return found
+
+
+def _fingerprint(sources: Sequence[_Source]) -> str:
+    digest = hashlib.sha256(f"schema {SCHEMA_VERSION}\n".encode())
+    for s in sources:
+        digest.update(f"{s.path.name} {s.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def _load_yaml(path: Path, list_key: str) -> Tuple[Dict[str, Any], List[int]]:
+    """The document and the line of each entry of its ``list_key`` list."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ParseError(path.name, list_key, mark.line + 1 if mark else None, f"invalid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get(list_key), list):
+        raise ParseError(path.name, list_key, 1, f"expected a mapping with a '{list_key}:' list")
+    lines: List[int] = []
+    for key_node, value_node in root.value:
+        if key_node.value == list_key:
+            lines = [node.start_mark.line + 1 for node in value_node.value]
+    return data, lines
+
+
+def _check_fields(path: Path, section: str, line: int, entry: Any, allowed: set, required: set) -> Dict[str, Any]:
+    if not isinstance(entry, dict):
+        raise ParseError(path.name, section, line, "expected a mapping")
+    unknown = set(entry) - allowed
+    missing = {k for k in required if entry.get(k) in (None, "")}
+    if unknown or missing:
+        raise ParseError(
+            path.name, section, line,
+            f"unknown fields {sorted(unknown)}" if unknown else f"missing fields {sorted(missing)}",
+        )
+    return entry
+
+
+def load_locals(path: Path, brochure: Brochure) -> List[Dict[str, Any]]:
+    """The prefectural locals, checked against JIS order and the brochure's count."""
+    data, lines = _load_yaml(path, "locals")
+    sources = data.get("sources")
+    if not isinstance(sources, dict) or not _LOCAL_SOURCES <= set(sources):
+        raise ParseError(path.name, "sources", 1, f"a 'sources:' block must name the source of {sorted(_LOCAL_SOURCES)}")
+    entries = []
+    for index, (entry, line) in enumerate(zip(data["locals"], lines), start=1):
+        entry = _check_fields(path, "locals", line, entry, _LOCAL_FIELDS, _LOCAL_REQUIRED)
+        code, prefecture = str(entry["code"]), str(entry["prefecture"])
+        if code != f"{index:02d}":
+            raise ParseError(path.name, "locals", line, f"expected JIS code {index:02d}, found {code}")
+        if entry["region"] not in REGIONS:
+            raise ParseError(path.name, "locals", line, f"unknown region {entry['region']!r}")
+        if entry["name"] != f"RENGO {prefecture}":
+            raise ParseError(path.name, "locals", line, f"local name should be 'RENGO {prefecture}'")
+        if not str(entry["source"]).startswith(("http://", "https://")):
+            raise ParseError(path.name, "locals", line, "source must be a public URL")
+        entries.append({**entry, "code": code, "prefecture": prefecture})
+    expected = int(brochure.fact("locals_count").value)
+    if len(entries) != expected or len({e["prefecture"] for e in entries}) != expected:
+        raise ParseError(path.name, "locals", lines[-1] if lines else 1, f"expected {expected} distinct prefectures, found {len(entries)}")
+    return entries
+
+
+def load_routes(path: Path, brochure: Brochure) -> List[Dict[str, Any]]:
+    """Consultation routes; each must name a public source and when it was checked."""
+    data, lines = _load_yaml(path, "routes")
+    unibo = next(c.item.value for c in brochure.contacts if c.item.kind == "unibo")
+    routes: List[Dict[str, Any]] = []
+    for entry, line in zip(data["routes"], lines):
+        entry = _check_fields(path, "routes", line, entry, _ROUTE_FIELDS, _ROUTE_REQUIRED)
+        if not str(entry["source"]).startswith(("http://", "https://")):
+            raise ParseError(path.name, "routes", line, "source must be a public URL")
+        checked = entry["checked"]
+        if isinstance(checked, str):
+            try:
+                checked = dt.date.fromisoformat(checked)
+            except ValueError:
+                raise ParseError(path.name, "routes", line, f"checked must be a date, found {checked!r}") from None
+        if not isinstance(checked, dt.date):
+            raise ParseError(path.name, "routes", line, "checked must be a date (YYYY-MM-DD)")
+        if any(r["key"] == entry["key"] for r in routes):
+            raise ParseError(path.name, "routes", line, f"route {entry['key']!r} appears twice")
+        if entry["key"] == "unibo" and entry.get("url") != unibo:
+            raise ParseError(path.name, "routes", line, "the UniBo URL differs from the brochure's")
+        routes.append({**entry, "checked": checked.isoformat(), "phone": str(entry["phone"]) if entry.get("phone") else None})
+    if not routes:
+        raise ParseError(path.name, "routes", 1, "no routes")
+    return routes
+
+
+# --- database ----------------------------------------------------------------------
+
+
+def _sqlite_file(url: str) -> Optional[Path]:
+    """The file behind a SQLite URL (None for in-memory or other databases)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _stored_fingerprint(url: str) -> Optional[str]:
+    path = _sqlite_file(url)
+    if path is not None and not path.exists():
+        return None
+    engine = create_engine(url, future=True)
+    try:
+        if not inspect(engine).has_table(BuildMeta.__tablename__):
+            return None
+        with Session(engine, future=True) as s:
+            return s.scalar(select(BuildMeta.value).where(BuildMeta.key == "fingerprint"))
+    finally:
+        engine.dispose()
+
+
+def _rows(brochure: Brochure, locals_: List[Dict[str, Any]], routes: List[Dict[str, Any]]) -> List[List[Any]]:
+    """All rows, in insert stages (parents before children), with deterministic ids."""
+    b = brochure
+    parents: List[Any] = [Section(key=s.key, title=s.title, line=s.line, position=i, text=s.text) for i, s in enumerate(b.sections)]
+    parents += [BridgeRow(key=br.key, number=br.number, title=br.title, position=i, line=dict(b.bridge_lines)[br.key]) for i, br in enumerate(b.vision.item.bridges)]
+    parents += [
+        PolicyAreaRow(id=i, kind=a.item.kind, number=a.item.number, title=a.item.title, position=i, line=a.line)
+        for i, a in enumerate(b.policy_areas, start=1)
+    ]
+    children: List[Any] = [
+        PassageRow(id=i, section=p.item.section, position=i, text=p.item.text, line=p.line)
+        for i, p in enumerate(b.passages, start=1)
+    ]
+    children += [FactRow(key=f.key, value=f.value, section=f.section, line=f.line, position=i) for i, f in enumerate(b.facts)]
+    children += [MissionRow(number=m.item.number, text=m.item.text, line=m.line) for m in b.mission]
+    children += [PrincipleRow(article=p.item.article, text=p.item.text, line=p.line) for p in b.principles]
+    children.append(PreambleRow(id=1, text=b.preamble.item.text, established=b.preamble.item.established, line=b.preamble.line))
+    v = b.vision.item
+    children.append(VisionRow(id=1, title=v.title, subtitle=v.subtitle, intro=v.intro, line=b.vision.line))
+    item_id = 0
+    for br in v.bridges:
+        for n, text in enumerate(br.items, start=1):
+            item_id += 1
+            children.append(BridgeItemRow(id=item_id, bridge=br.key, position=n, text=text))
+    item_id = sdg_id = 0
+    for area_id, a in enumerate(b.policy_areas, start=1):
+        for n, text in enumerate(a.item.items, start=1):
+            item_id += 1
+            children.append(PolicyItemRow(id=item_id, area_id=area_id, number=n, text=text))
+        for n, goal in enumerate(a.item.sdgs, start=1):
+            sdg_id += 1
+            children.append(PolicySdgRow(id=sdg_id, area_id=area_id, position=n, goal=goal))
+    for i, e in enumerate(b.history, start=1):
+        start, end = month_span(e.item.month) if e.item.month else (None, None)
+        children.append(HistoryEventRow(
+            id=i, year=e.item.year, month=e.item.month, month_start=start, month_end=end,
+            text=e.item.text, note=e.item.note, position=i, line=e.line,
+        ))
+    children += [HistoryYearRow(year=y.item, line=y.line) for y in b.history_years]
+    children += [
+        LeaderRow(id=l.item.order, name=l.item.name, family_name=l.item.family_name, given_name=l.item.given_name,
+                  role=l.item.role, affiliate=l.item.affiliate, position=l.item.order, line=l.line)
+        for l in b.leaders
+    ]
+    children += [
+        OrganisationRow(number=o.item.number, short_name=o.item.short_name, full_name=o.item.full_name,
+                        acronym=o.item.acronym, category=o.item.category, as_of=o.item.as_of, line=o.line)
+        for o in b.organisations
+    ]
+    children += [
+        RelatedOrganisationRow(name=r.item.name, local_name=r.item.local_name, full_name=r.item.full_name,
+                               description=r.item.description, founded=r.item.founded, url=r.item.url, position=i, line=r.line)
+        for i, r in enumerate(b.related)
+    ]
+    children += [ContactRow(kind=c.item.kind, label=c.item.label, value=c.item.value, source=c.item.source, position=i) for i, c in enumerate(b.contacts)]
+    children.append(MascotRow(name=b.mascot.item.name, description=b.mascot.item.description, line=b.mascot.line))
+    children += [
+        LocalRow(code=e["code"], prefecture=e["prefecture"], prefecture_ja=e.get("prefecture_ja"), name=e["name"], region=e["region"], source=e["source"])
+        for e in locals_
+    ]
+    children += [
+        RouteRow(key=r["key"], name=r["name"], description=r["description"], how=r.get("how"), url=r.get("url"),
+                 phone=r.get("phone"), source=r["source"], checked=r["checked"], position=i)
+        for i, r in enumerate(routes)
+    ]
+    return [parents, children]
+
+
+def _write(engine: Engine, stages: List[List[Any]], sources: Sequence[_Source], fingerprint: str) -> None:
+    """Replace every table in one transaction; the fingerprint is written last."""
+    with Session(engine, future=True) as s, s.begin():
+        connection = s.connection()
+        Base.metadata.drop_all(connection)
+        Base.metadata.create_all(connection)
+        for rows in stages:
+            s.add_all(rows)
+            s.flush()
+        s.add_all(BuildSource(name=src.path.name, sha256=src.sha256, lines=src.lines) for src in sources)
+        s.add_all([BuildMeta(key="schema_version", value=SCHEMA_VERSION), BuildMeta(key="fingerprint", value=fingerprint)])
+
+
+def database_digest(url: str) -> str:
+    """sha256 over every row of every table, in key order: equal digests, equal content."""
+    engine = create_engine(url, future=True)
+    digest = hashlib.sha256()
+    try:
+        with engine.connect() as connection:
+            for table in Base.metadata.sorted_tables:
+                digest.update(f"[{table.name}]\n".encode())
+                ordered = select(table).order_by(*table.primary_key.columns)
+                for row in connection.execute(ordered):
+                    digest.update(repr(tuple(row)).encode())
+    finally:
+        engine.dispose()
+    return digest.hexdigest()
+
+
+# --- the build ------------------------------------------------------------------
+
+
+def build(
+    url: Optional[str] = None,
+    *,
+    force: bool = False,
+    sources_dir: Optional[Path] = None,
+    curated_dir: Optional[Path] = None,
+    log: Log = _stderr,
+) -> BuildReport:
+    """Parse, check and write the knowledge base; skip when nothing changed."""
+    url = url or config.database_url()
+    shown = make_url(url).render_as_string(hide_password=True)
+    sources = _sources(Path(sources_dir or config.sources_dir()), Path(curated_dir or config.curated_dir()))
+    fingerprint = _fingerprint(sources)
+    if not force and _stored_fingerprint(url) == fingerprint:
+        log(f"up to date: {shown} was built from these sources (use --force to rebuild)")
+        return BuildReport(shown, True, fingerprint)
+
+    brochure_source = sources[0]
+    log(f"parsing {brochure_source.path.name} ({brochure_source.lines} lines)")
+    brochure = parse_brochure(brochure_source.path)
+    counts = _report(brochure, log)
+    locals_ = load_locals(sources[1].path, brochure)
+    log(f"locals: {len(locals_)}")
+    routes = load_routes(sources[2].path, brochure)
+    log(f"consultation routes: {len(routes)}")
+    counts.update(locals=len(locals_), routes=len(routes))
+    stages = _rows(brochure, locals_, routes)
+
+    log(f"writing {shown}")
+    target = _sqlite_file(url)
+    if target is None:
+        engine = create_engine(url, future=True)
+        try:
+            _write(engine, stages, sources, fingerprint)
+        finally:
+            engine.dispose()
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.unlink(missing_ok=True)
+        engine = create_engine(f"sqlite:///{temporary}", future=True)
+        try:
+            _write(engine, stages, sources, fingerprint)
+            engine.dispose()
+            os.replace(temporary, target)
+        finally:
+            engine.dispose()
+            temporary.unlink(missing_ok=True)
+    log(f"done: {sum(len(stage) for stage in stages)} rows")
+    return BuildReport(shown, False, fingerprint, counts)
+
+
+def _report(b: Brochure, log: Log) -> Dict[str, int]:
+    """One progress line per parsed part, and the counts for the report."""
+    roles: Dict[str, int] = {}
+    for leader in b.leaders:
+        roles[leader.item.role] = roles.get(leader.item.role, 0) + 1
+    kinds = {k: sum(1 for a in b.policy_areas if a.item.kind == k) for k in ("priority", "advancement")}
+    placed = [e for e in b.history if e.item.year is not None]
+    categories = {c: sum(1 for o in b.organisations if o.item.category == c) for c in ("affiliate", "associated")}
+    counts = {
+        "sections": len(b.sections),
+        "passages": len(b.passages),
+        "facts": len(b.facts),
+        "mission": len(b.mission),
+        "principles": len(b.principles),
+        "bridges": len(b.vision.item.bridges),
+        "policy_areas": len(b.policy_areas),
+        "history_events": len(placed),
+        "history_unplaced": len(b.history) - len(placed),
+        "history_years_without_events": len(b.years_without_events()),
+        "leaders": len(b.leaders),
+        "organisations": len(b.organisations),
+        "related_organisations": len(b.related),
+        "contacts": len(b.contacts),
+    }
+    log(f"sections: {counts['sections']}")
+    log(f"facts: {counts['facts']}")
+    log(f"mission: {counts['mission']} items")
+    log(f"principles: {counts['principles']} articles + preamble")
+    log(f"vision: {counts['bridges'] - 1} bridges + foundation")
+    log(f"action policies: {kinds['priority']} priority areas + {kinds['advancement']} areas for advancement")
+    log(
+        f"history: {counts['history_events']} events, {counts['history_unplaced']} without a year, "
+        f"{counts['history_years_without_events']} years listed without events"
+    )
+    log("leadership: " + ", ".join(f"{n} {plural_role(role, n)}" for role, n in roles.items()))
+    log(f"affiliates: {counts['organisations']} ({categories['affiliate']} affiliates + {categories['associated']} associated)")
+    log(f"related organisations: {counts['related_organisations']}")
+    log(f"contacts: {counts['contacts']}")
+    log(f"passages: {counts['passages']}")
+    return counts
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m knowledge.build", description="Build the knowledge base from the brochure and the curated files.")
+    parser.add_argument("--url", help=f"database URL (default: ${config.URL_VARIABLE} or {config.default_database_path()})")
+    parser.add_argument("--force", action="store_true", help="rebuild even if the sources are unchanged")
+    parser.add_argument("--sources", type=Path, help="directory holding the brochure text (default: knowledge/sources)")
+    args = parser.parse_args(argv)
+    try:
+        build(args.url, force=args.force, sources_dir=args.sources)
+    except ParseError as exc:
+        _stderr(f"error: {exc}")
+        return 1
+    except SQLAlchemyError as exc:
+        _stderr(f"error: database: {exc.__class__.__name__}: {exc}")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,148 @@
+"""Text clean-up shared by the parser, the lookups and the search index.
+
+The brochure came through OCR and a PDF-to-markdown conversion: the same name
+appears as "RENGO", "RENGU", "RENO" or "Rengo", quotes are a mix of straight
+and curly, and markup (``<b>``, ``**``, ``\\_``) is left in the text. Every
+stored string goes through :func:`clean_text`, so users, lookups and tests see
+one spelling.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional, Tuple
+
+_OCR_FIXES: Tuple[Tuple[re.Pattern[str], str], ...] = (
+    # RENGU, RENGUs, RENGU's, DENKI RENGU, RENGU-RIALS ...
+    (re.compile(r"RENGU"), "RENGO"),
+    (re.compile(r"\bRENO\b"), "RENGO"),
+    (re.compile(r"\bRengo\b"), "RENGO"),
+)
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'"})
+
+_BOLD_TAG = re.compile(r"</?b>", re.IGNORECASE)
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]+)\)")
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_MD_ESCAPE = re.compile(r"\\+([_*\[\]()#`\\])")
+_SPACES = re.compile(r"[ \u00a0]+")
+
+
+def fix_ocr(text: str) -> str:
+    """Undo the OCR slips of the organisation's name."""
+    for pattern, replacement in _OCR_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def straight_quotes(text: str) -> str:
+    """One quote style, so that searching and comparing do not depend on typography."""
+    return text.translate(_QUOTES)
+
+
+def strip_markup(text: str) -> str:
+    """Drop HTML bold tags and markdown emphasis; keep link targets, unescape ``\\_``."""
+    text = _BOLD_TAG.sub("", text)
+    text = text.replace("**", "")
+    text = _MD_LINK.sub(lambda m: m.group(2), text)
+    text = _AUTOLINK.sub(lambda m: m.group(1), text)
+    return _MD_ESCAPE.sub(lambda m: m.group(1), text)
+
+
+def collapse_spaces(text: str) -> str:
+    """Collapse runs of spaces (tabs are table structure and are kept)."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
+def clean_text(text: str, *, keep_markup: bool = False) -> str:
+    """The normal form of every stored string."""
+    text = straight_quotes(fix_ocr(text))
+    if not keep_markup:
+        text = strip_markup(text)
+    return collapse_spaces(text)
+
+
+# --- months -----------------------------------------------------------------
+
+MONTHS: Tuple[str, ...] = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+_MONTH_WORD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+#: A month or a span of months as the brochure writes them: ``October``, ``Jan.-Feb.``.
+MONTH_SPAN = rf"{_MONTH_WORD}(?:\s*-\s*{_MONTH_WORD})?"
+_MONTH_SPAN_RE = re.compile(rf"^{MONTH_SPAN}$", re.IGNORECASE)
+
+
+def month_number(word: str) -> Optional[int]:
+    """``oct``, ``Oct.``, ``October`` -> 10; None for anything else."""
+    cleaned = word.strip().rstrip(".").lower()
+    if len(cleaned) < 3:
+        return None
+    for number, name in enumerate(MONTHS, start=1):
+        if name.lower().startswith(cleaned) or (cleaned == "sept" and number == 9):
+            return number
+    return None
+
+
+def is_month_span(text: str) -> bool:
+    return bool(_MONTH_SPAN_RE.match(text.strip())) and all(
+        month_number(part) for part in re.split(r"\s*-\s*", text.strip())
+    )
+
+
+def normalise_month(raw: str) -> str:
+    """Keep the brochure's form but tidy it: ``Apr.-May.`` -> ``Apr.-May``.
+
+    A full month name loses a stray dot; an abbreviation keeps its dot.
+    """
+    parts = []
+    for part in re.split(r"\s*-\s*", raw.strip()):
+        number = month_number(part)
+        if number is None:
+            raise ValueError(f"not a month: {raw!r}")
+        word = part.strip().rstrip(".")
+        full = MONTHS[number - 1]
+        parts.append(full if word.lower() == full.lower() else f"{word[:3].capitalize()}.")
+    return "-".join(parts)
+
+
+def month_span(month: str) -> Tuple[int, int]:
+    """First and last month number of a (normalised) month or span."""
+    numbers = [month_number(part) for part in month.split("-")]
+    if not numbers or any(n is None for n in numbers):
+        raise ValueError(f"not a month: {month!r}")
+    return numbers[0], numbers[-1]  # type: ignore[return-value]
+
+
+def month_display(month: str) -> str:
+    """``Jan.-Feb.`` -> ``January–February``, ``October`` -> ``October``."""
+    start, end = month_span(month)
+    if start == end:
+        return MONTHS[start - 1]
+    return f"{MONTHS[start - 1]}\u2013{MONTHS[end - 1]}"
+
+
+# --- names --------------------------------------------------------------------
+
+
+def singular_role(heading: str) -> str:
+    """``Vice Presidents`` -> ``Vice President``, ``Assistant General Secretaries`` -> ``... Secretary``."""
+    heading = collapse_spaces(heading)
+    if heading.endswith("ies"):
+        return heading[:-3] + "y"
+    if heading.endswith("s") and not heading.endswith("ss"):
+        return heading[:-1]
+    return heading
+
+
+def plural_role(role: str, count: int = 2) -> str:
+    """``Vice President`` -> ``Vice Presidents``; ``Assistant General Secretary`` -> ``... Secretaries``."""
+    if count == 1:
+        return role
+    return role[:-1] + "ies" if role.endswith("y") else role + "s"
+
+
+def name_key(text: str) -> str:
+    """Case-, spacing- and OCR-insensitive key for comparing names."""
+    return collapse_spaces(straight_quotes(fix_ocr(text.upper()))).casefold()

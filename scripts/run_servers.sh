@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Start the action server and the Rasa server; stop both on Ctrl-C.
+#   RASA_PORT (5005), ACTIONS_PORT (5055), TRACKER_STORE_URL, LOCK_STORE_URL:
+#   see bot/endpoints.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://localhost:$ACTIONS_PORT/webhook}
+export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+ENDPOINTS=build/endpoints-$RASA_PORT.yml
+.venv/bin/python -m bot.endpoints "$ENDPOINTS"
+
+pids=()
+stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" &
+pids+=($!)
+.venv/bin/rasa run --model models/rengo.tar.gz --port "$RASA_PORT" \
+  --credentials credentials.yml --endpoints "$ENDPOINTS" --cors "*" &
+pids+=($!)
+echo "==> starting: REST http://localhost:$RASA_PORT/webhooks/rest/webhook, actions on :$ACTIONS_PORT (Ctrl-C stops both)"
+wait -n "${pids[@]}"

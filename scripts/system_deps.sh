@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Servers the tests run for real on loopback: PostgreSQL (tracker store) and
+# Redis (lock store). Installed from Debian's packages when missing.
+set -euo pipefail
+missing=()
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "==> system packages present (postgresql, redis-server)"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "==> missing ${missing[*]}: install them (apt-get install ${missing[*]}) to run the database tests" >&2
+  exit 1
+fi
+echo "==> installing ${missing[*]} with apt-get"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The packages start their own servers; the tests start private ones instead.
+service postgresql stop >/dev/null 2>&1 || true
+service redis-server stop >/dev/null 2>&1 || true

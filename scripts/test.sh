@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every test, in order of speed. Called by `make test` after set-up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+RASA=.venv/bin/rasa
+PY=.venv/bin/python
+mkdir -p results
+
+echo "==> [1/5] unit and integration tests (pytest)"
+$PY -m pytest -q tests
+
+echo "==> [2/5] rasa data validate"
+$RASA data validate --quiet
+
+echo "==> [3/5] NLU evaluation on held-out examples (tests/nlu)"
+$RASA test nlu --model models/rengo.tar.gz --nlu tests/nlu --out results/nlu --quiet
+$PY scripts/check_nlu_report.py results/nlu/intent_report.json --min-f1 0.95
+
+echo "==> [4/5] test stories (tests/stories)"
+$RASA test core --model models/rengo.tar.gz --stories tests/stories \
+  --out results/core --fail-on-prediction-errors --quiet
+
+echo "==> [5/5] question set against the running bot over REST"
+export RASA_PORT=${TEST_RASA_PORT:-5105} ACTIONS_PORT=${TEST_ACTIONS_PORT:-5155}
+export TRACKER_STORE_URL=sqlite:///build/test-tracker.sqlite3
+rm -f build/test-tracker.sqlite3
+scripts/with_servers.sh $PY scripts/ask_questions.py --url "http://localhost:$RASA_PORT" \
+  --grounding --min 0.95 --report results/questions.json
+echo "==> all tests passed"

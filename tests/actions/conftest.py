@@ -1,0 +1,104 @@
+"""Fixtures for action tests: trackers as Rasa would send them, and rendering.
+
+Actions answer with a response name and values; `render` fills the domain's
+template the way the Rasa server does, so tests assert the text a worker reads.
+"""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def make_tracker(
+    text: str,
+    intent: str,
+    entities: Optional[Dict[str, Any]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    ranking: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
+    entity_list = []
+    for name, values in (entities or {}).items():
+        for value in values if isinstance(values, list) else [values]:
+            entity_list.append({"entity": name, "value": value, "extractor": "test"})
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "entities": entity_list,
+        "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
+    }
+    return Tracker(
+        sender_id="test",
+        slots=dict(slots or {}),
+        latest_message=message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+class Run:
+    """The outcome of one action run: events, raw messages and rendered texts."""
+
+    def __init__(self, events, messages, domain):
+        self.events = events
+        self.messages = messages
+        self._domain = domain
+
+    @property
+    def responses(self) -> List[str]:
+        return [m.get("response") for m in self.messages]
+
+    @property
+    def texts(self) -> List[str]:
+        return [render(self._domain, m) for m in self.messages]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.texts)
+
+    @property
+    def buttons(self) -> List[Dict[str, str]]:
+        return [b for m in self.messages for b in (m.get("buttons") or [])]
+
+    def slot(self, name: str) -> Any:
+        values = [e["value"] for e in self.events if e.get("event") == "slot" and e["name"] == name]
+        return values[-1] if values else None
+
+
+def render(domain: Dict[str, Any], message: Dict[str, Any]) -> str:
+    from rasa.core.nlg.interpolator import interpolate_text
+
+    name = message.get("response")
+    if not name:
+        return message.get("text") or ""
+    template = domain["responses"][name][0]["text"]
+    values = {k: v for k, v in message.items() if k not in ("response", "buttons")}
+    text = interpolate_text(template, values)
+    assert "{" not in text, f"unfilled placeholder in {name}: {text}"
+    return text
+
+
+@pytest.fixture
+def run_action(kb, domain):
+    def run(action_class, text: str, intent: str, **kwargs: Any) -> Run:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(text, intent, **kwargs)
+        events = asyncio.run(action_class(kb).run(dispatcher, tracker, domain))
+        return Run(events, dispatcher.messages, domain)
+
+    return run

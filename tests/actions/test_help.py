@@ -1,0 +1,87 @@
+"""Routes to a person, follow-ups and unclear messages."""
+from actions.help import (
+    ActionAnswerConsultationRoutes,
+    ActionAnswerFollowup,
+    ActionHandleOutOfScope,
+    ActionHandleUnclear,
+)
+from actions.organisations import ActionAnswerLocals
+
+
+def test_routes_name_the_hotline_line_and_wor_q(run_action):
+    run = run_action(ActionAnswerConsultationRoutes, "I need help at work", "ask_consultation_routes")
+    assert "0120-154-052" in run.text
+    assert "LINE" in run.text
+    assert "Wor-Q" in run.text
+
+
+def test_routes_add_the_local_and_industry(run_action):
+    run = run_action(ActionAnswerConsultationRoutes, "I'm a nurse in osaka, help",
+                     "ask_consultation_routes",
+                     entities={"prefecture": "Osaka", "industry": "healthcare"})
+    assert "RENGO Osaka" in run.text
+    assert "HEALTH CARE ROKYO" in run.text
+
+
+def test_followup_dispatches_on_the_entity(run_action):
+    assert "RENGO Kyoto" in run_action(
+        ActionAnswerFollowup, "and kyoto?", "inform", entities={"prefecture": "Kyoto"}).text
+    assert "Confederation of Japan Automobile Workers' Unions" in run_action(
+        ActionAnswerFollowup, "what about JAW?", "inform", entities={"organisation": "JIDOSHA SOREN"}).text
+    assert "Great East Japan Earthquake" in run_action(
+        ActionAnswerFollowup, "and 2011?", "inform", entities={"year": "2011"}).text
+
+
+def test_unclear_offers_did_you_mean_buttons(run_action):
+    run = run_action(
+        ActionHandleUnclear, "xyzzy plugh", "nlu_fallback",
+        ranking=[
+            {"name": "nlu_fallback", "confidence": 0.4},
+            {"name": "ask_history", "confidence": 0.35},
+            {"name": "greet", "confidence": 0.2},
+            {"name": "ask_leadership", "confidence": 0.2},
+        ],
+    )
+    assert "utter_did_you_mean" in run.responses
+    assert [b["payload"] for b in run.buttons] == ["/ask_history", "/ask_leadership"]
+    assert run.buttons[0]["title"] == "RENGO's history"
+
+
+def test_unclear_with_nothing_known_says_so(run_action):
+    run = run_action(ActionHandleUnclear, "xyzzy plugh", "nlu_fallback",
+                     ranking=[{"name": "nlu_fallback", "confidence": 0.9}])
+    assert run.responses == ["utter_dont_know"]
+    assert "I don't know" in run.text
+
+
+def test_unclear_answers_from_a_passage(run_action):
+    run = run_action(ActionHandleUnclear, "checking the actions of management and social justice",
+                     "nlu_fallback", ranking=[{"name": "nlu_fallback", "confidence": 0.9}])
+    assert run.responses[0] == "utter_passage_answer"
+    assert "social justice" in run.text
+
+
+def test_out_of_scope_is_refused_honestly(run_action):
+    run = run_action(ActionHandleOutOfScope, "what's the weather in osaka", "out_of_scope",
+                     entities={"prefecture": "Osaka"})
+    assert run.responses == ["utter_out_of_scope"]
+    assert "outside what I can answer" in run.text
+
+
+def test_out_of_scope_guess_yields_to_a_known_name(run_action):
+    run = run_action(ActionHandleOutOfScope, "yukitaka narita", "out_of_scope",
+                     entities={"person": "Yukitaka NARITA"})
+    assert "UNYU ROREN" in run.text
+
+
+def test_unclear_but_named_is_answered_by_the_name(run_action):
+    run = run_action(ActionHandleUnclear, "fukuoka", "nlu_fallback",
+                     entities={"prefecture": "Fukuoka"})
+    assert "RENGO Fukuoka" in run.text
+
+
+def test_an_action_passes_a_question_about_something_else_on(run_action):
+    run = run_action(ActionAnswerLocals, "who is kyoichi ando", "ask_locals",
+                     entities={"person": "Kyoichi ANDO"})
+    assert "Kyoichi ANDO is Vice President of RENGO" in run.text
+    assert "JOHO ROREN" in run.text
