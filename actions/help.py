@@ -47,23 +47,6 @@ class ActionAnswerConsultationRoutes(KnowledgeAction):
         return about("help")
 
 
-class ActionAnswerFollowup(KnowledgeAction):
-    """A bare fragment ("and JAW?", "what about 2011?") answered by what it names."""
-
-    action_name = "action_answer_followup"
-    handles = None
-
-    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
-        if turn.named():
-            return answer_by_entity(turn)
-        # "and number 20?" right after an affiliate
-        numbered = organisations.by_number(turn)
-        if numbered and turn.tracker.get_slot("last_subject") == "organisation":
-            organisations.describe_organisation(turn, numbered)
-            return about("organisation", organisation=numbered)
-        return ActionHandleUnclear(turn.kb).respond(turn)
-
-
 class ActionHandleOutOfScope(KnowledgeAction):
     """An honest refusal, unless the message names someone or something we know."""
 

@@ -63,8 +63,8 @@ REGIONS = ("Hokkaido", "Tohoku", "Kanto", "Chubu", "Kinki", "Chugoku", "Shikoku"
 _LOCAL_FIELDS = {"code", "prefecture", "prefecture_ja", "region", "name", "source"}
 _LOCAL_REQUIRED = _LOCAL_FIELDS - {"prefecture_ja"}
 _LOCAL_SOURCES = {"code", "prefecture", "region", "existence", "name"}
-_ROUTE_FIELDS = {"key", "name", "description", "how", "url", "phone", "source", "checked"}
-_ROUTE_REQUIRED = {"key", "name", "description", "source", "checked"}
+_ROUTE_FIELDS = {"key", "name", "description", "how", "url", "phone", "source", "recorded"}
+_ROUTE_REQUIRED = {"key", "name", "description", "source", "recorded"}
 
 Log = Callable[[str], None]
 
@@ -167,7 +167,7 @@ def load_locals(path: Path, brochure: Brochure) -> List[Dict[str, Any]]:
 
 
 def load_routes(path: Path, brochure: Brochure) -> List[Dict[str, Any]]:
-    """Consultation routes; each must name a public source and when it was checked."""
+    """Consultation routes; each must name a public source and when it was recorded."""
     data, lines = _load_yaml(path, "routes")
     unibo = next(c.item.value for c in brochure.contacts if c.item.kind == "unibo")
     routes: List[Dict[str, Any]] = []
@@ -175,19 +175,19 @@ def load_routes(path: Path, brochure: Brochure) -> List[Dict[str, Any]]:
         entry = _check_fields(path, "routes", line, entry, _ROUTE_FIELDS, _ROUTE_REQUIRED)
         if not str(entry["source"]).startswith(("http://", "https://")):
             raise ParseError(path.name, "routes", line, "source must be a public URL")
-        checked = entry["checked"]
-        if isinstance(checked, str):
+        recorded = entry["recorded"]
+        if isinstance(recorded, str):
             try:
-                checked = dt.date.fromisoformat(checked)
+                recorded = dt.date.fromisoformat(recorded)
             except ValueError:
-                raise ParseError(path.name, "routes", line, f"checked must be a date, found {checked!r}") from None
-        if not isinstance(checked, dt.date):
-            raise ParseError(path.name, "routes", line, "checked must be a date (YYYY-MM-DD)")
+                raise ParseError(path.name, "routes", line, f"recorded must be a date, found {recorded!r}") from None
+        if not isinstance(recorded, dt.date):
+            raise ParseError(path.name, "routes", line, "recorded must be a date (YYYY-MM-DD)")
         if any(r["key"] == entry["key"] for r in routes):
             raise ParseError(path.name, "routes", line, f"route {entry['key']!r} appears twice")
         if entry["key"] == "unibo" and entry.get("url") != unibo:
             raise ParseError(path.name, "routes", line, "the UniBo URL differs from the brochure's")
-        routes.append({**entry, "checked": checked.isoformat(), "phone": str(entry["phone"]) if entry.get("phone") else None})
+        routes.append({**entry, "recorded": recorded.isoformat(), "phone": str(entry["phone"]) if entry.get("phone") else None})
     if not routes:
         raise ParseError(path.name, "routes", 1, "no routes")
     return routes
@@ -280,7 +280,7 @@ def _rows(brochure: Brochure, locals_: List[Dict[str, Any]], routes: List[Dict[s
     ]
     children += [
         RouteRow(key=r["key"], name=r["name"], description=r["description"], how=r.get("how"), url=r.get("url"),
-                 phone=r.get("phone"), source=r["source"], checked=r["checked"], position=i)
+                 phone=r.get("phone"), source=r["source"], recorded=r["recorded"], position=i)
         for i, r in enumerate(routes)
     ]
     return [parents, children]

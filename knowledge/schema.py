@@ -233,5 +233,5 @@ class RouteRow(Base):
     url = Column(Text)
     phone = Column(String(50))
     source = Column(Text, nullable=False)
-    checked = Column(String(10), nullable=False)
+    recorded = Column(String(10), nullable=False)
     position = Column(Integer, nullable=False)

@@ -6,7 +6,7 @@ punctuation) measures memorisation, not generalisation. Near-duplicates (difflib
 ratio at or above --near, default 0.9) are reported as well and also fail, since a
 one-letter difference teaches the classifier the same sentence.
 
-Usage: python scripts/check_heldout_overlap.py [--train data/nlu] [--heldout tests/nlu/heldout.yml]
+Usage: python scripts/check_heldout_overlap.py [--train data/nlu] [--heldout tests/nlu]
 """
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def examples(paths: Iterable[Path]) -> Iterator[tuple[str, str, Path]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, default=ROOT / "data" / "nlu")
-    parser.add_argument("--heldout", type=Path, default=ROOT / "tests" / "nlu" / "heldout.yml")
+    parser.add_argument("--heldout", type=Path, default=ROOT / "tests" / "nlu")
     parser.add_argument("--near", type=float, default=0.9,
                         help="difflib ratio at or above which two examples count as near-duplicates "
                              "(0 disables; only examples of 12+ characters are compared)")

@@ -14,6 +14,7 @@ echo "==> [2/5] rasa data validate"
 $RASA data validate --quiet
 
 echo "==> [3/5] NLU evaluation on held-out examples (tests/nlu)"
+$PY scripts/check_heldout_overlap.py
 $RASA test nlu --model models/rengo.tar.gz --nlu tests/nlu --out results/nlu --quiet
 $PY scripts/check_nlu_report.py results/nlu/intent_report.json --min-f1 0.95
 
@@ -25,6 +26,6 @@ echo "==> [5/5] question set against the running bot over REST"
 export RASA_PORT=${TEST_RASA_PORT:-5105} ACTIONS_PORT=${TEST_ACTIONS_PORT:-5155}
 export TRACKER_STORE_URL=sqlite:///build/test-tracker.sqlite3
 rm -f build/test-tracker.sqlite3
-scripts/with_servers.sh $PY scripts/ask_questions.py --url "http://localhost:$RASA_PORT" \
+scripts/with_servers.sh $PY scripts/ask_questions.py --url "http://localhost:$RASA_PORT/webhooks/rest/webhook" \
   --grounding --min 0.95 --report results/questions.json
 echo "==> all tests passed"

@@ -1,7 +1,6 @@
 """Routes to a person, follow-ups and unclear messages."""
 from actions.help import (
     ActionAnswerConsultationRoutes,
-    ActionAnswerFollowup,
     ActionHandleOutOfScope,
     ActionHandleUnclear,
 )
@@ -23,13 +22,15 @@ def test_routes_add_the_local_and_industry(run_action):
     assert "HEALTH CARE ROKYO" in run.text
 
 
-def test_followup_dispatches_on_the_entity(run_action):
+def test_a_bare_fragment_is_answered_by_what_it_names(run_action):
+    # "and kyoto?" may be read as any question; the entity decides the answer.
     assert "RENGO Kyoto" in run_action(
-        ActionAnswerFollowup, "and kyoto?", "inform", entities={"prefecture": "Kyoto"}).text
+        ActionAnswerLocals, "and kyoto?", "ask_locals", entities={"prefecture": "Kyoto"}).text
     assert "Confederation of Japan Automobile Workers' Unions" in run_action(
-        ActionAnswerFollowup, "what about JAW?", "inform", entities={"organisation": "JIDOSHA SOREN"}).text
+        ActionHandleUnclear, "what about JAW?", "nlu_fallback",
+        entities={"organisation": "JIDOSHA SOREN"}).text
     assert "Great East Japan Earthquake" in run_action(
-        ActionAnswerFollowup, "and 2011?", "inform", entities={"year": "2011"}).text
+        ActionAnswerLocals, "and 2011?", "ask_locals", entities={"year": "2011"}).text
 
 
 def test_unclear_offers_did_you_mean_buttons(run_action):

@@ -216,14 +216,3 @@ def test_importing_the_package_opens_nothing() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
-
-
-@pytest.mark.skipif(not os.environ.get("KB_TEST_POSTGRES_URL"), reason="set KB_TEST_POSTGRES_URL to a scratch PostgreSQL database")
-def test_postgresql_build_matches_sqlite(kb_url: str) -> None:
-    url = os.environ["KB_TEST_POSTGRES_URL"]
-    assert not build(url, force=True, log=quiet).skipped
-    assert build(url, log=quiet).skipped
-    assert database_digest(url) == database_digest(kb_url)
-    kb = KnowledgeBase.from_url(url)
-    assert kb.history_years_without_events() == list(range(1998, 2007))
-    assert [e.text for e in kb.unplaced_history()][1] == "RENGO held the 5th Biennial Convention"

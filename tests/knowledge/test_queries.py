@@ -306,7 +306,7 @@ def test_consultation_routes(kb: KnowledgeBase) -> None:
     assert "47 locals" in routes["local"].description
     assert all(r.source.startswith("https://") for r in routes.values())
     curated = yaml.safe_load((config.curated_dir() / "consultation.yml").read_text(encoding="utf-8"))
-    assert {str(r["checked"]) for r in curated["routes"]} == {"2026-11-26"}
+    assert {str(r["recorded"]) for r in curated["routes"]} == {"2026-11-26"}
 
 
 def test_contacts_and_mascot(kb: KnowledgeBase) -> None:
