@@ -88,6 +88,7 @@ class ActionAnswerOrganisationFact(KnowledgeAction):
 
 class ActionAnswerPresidentMessage(KnowledgeAction):
     action_name = "action_answer_president_message"
+    handles = frozenset({"person"})  # "what does yoshino say about deflation"
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         turn.say(

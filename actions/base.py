@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import Turn, default_kb
+from actions.context import CONTEXT_ENTITIES, Turn, default_kb
 from knowledge.queries import KnowledgeBase
 
 
@@ -24,6 +24,9 @@ class KnowledgeAction(Action):
     # locals) is answered by what it names: the linked entity is more reliable
     # than a confused intent. None: the action answers whatever is named.
     handles: Optional[FrozenSet[str]] = frozenset()
+    # Entity types that may accompany this action's question as context without
+    # changing its subject ("action policies 2024-2025").
+    ignores: FrozenSet[str] = CONTEXT_ENTITIES
 
     def __init__(self, kb: Optional[KnowledgeBase] = None) -> None:
         self._kb = kb
@@ -43,7 +46,7 @@ class KnowledgeAction(Action):
     ) -> List[Dict[Text, Any]]:
         turn = Turn.of(dispatcher, tracker, domain, self.kb)
         named = turn.named()
-        if self.handles is not None and named and not named & self.handles:
+        if self.handles is not None and named - self.ignores and not named & self.handles:
             from actions.dispatch import answer_by_entity
 
             return answer_by_entity(turn)

@@ -28,6 +28,11 @@ SUBJECT_ENTITIES = frozenset({
     "organisation", "related_org", "person", "role", "industry", "prefecture",
     "year", "article", "bridge", "policy_area",
 })
+# Kinds that also occur as mere context of another question ("action policies
+# 2024-2025", "the president's message", "is rengo on social media").
+CONTEXT_ENTITIES = frozenset({"year", "role", "industry"})
+# Subjects a back-reference ("it", "she", "that year") can point at; each is a slot.
+REFERABLE_SUBJECTS = ("person", "organisation", "related_org", "prefecture", "year")
 
 
 @lru_cache(maxsize=None)
@@ -57,7 +62,7 @@ class Turn:
             value = str(entity.get("value"))
             if value not in values:
                 values.append(value)
-        return cls(
+        turn = cls(
             dispatcher=dispatcher,
             tracker=tracker,
             domain=domain or {},
@@ -66,6 +71,17 @@ class Turn:
             intent=(message.get("intent") or {}).get("name") or "",
             entities=entities,
         )
+        turn._resolve_back_reference()
+        return turn
+
+    def _resolve_back_reference(self) -> None:
+        """ "which union is she from?": add the previous subject as if it were named."""
+        if self.named() or not self.refers_back():
+            return
+        subject = self.tracker.get_slot("last_subject")
+        value = self.tracker.get_slot(subject) if subject in REFERABLE_SUBJECTS else None
+        if value:
+            self.entities[subject] = [str(value)]
 
     def named(self) -> FrozenSet[str]:
         """The kinds of knowledge-base things the message names (months alone don't count)."""
@@ -82,12 +98,6 @@ class Turn:
         """True when the message points at the previous subject ("it", "she")."""
         pattern = _BACK_REFERENCES["en"]
         return bool(pattern.search(self.text))
-
-    def previous(self, subject: str) -> Optional[str]:
-        """The slot value for ``subject`` when the last answer was about it."""
-        if self.tracker.get_slot("last_subject") != subject:
-            return None
-        return self.tracker.get_slot(subject)
 
     def say(self, response: str, **values: Any) -> None:
         self.dispatcher.utter_message(response=response, **values)

@@ -58,9 +58,6 @@ class ActionAnswerHistory(KnowledgeAction):
             return about("year", year=years[-1])
         if answer_event(turn):
             return about("history")
-        if turn.refers_back() and turn.previous("year"):
-            answer_year(turn, int(turn.previous("year")))
-            return about("year")
         events = turn.kb.history()
         turn.say(
             "utter_history_overview",

@@ -85,25 +85,15 @@ class ActionAnswerLeadership(KnowledgeAction):
             if len(holders) == 1:  # "which union is she from?" comes next
                 return about("person", person=holders[0].name)
             return about("role")
-        if turn.refers_back() and turn.previous("person"):
-            answer_person(turn, turn.previous("person"))
-            return about("person")
         orgs = turn.all("organisation")
-        previous = _previous_subject(turn)
-        if orgs or previous:
-            for short_name in orgs or [previous]:
-                if not answer_organisation_leaders(turn, short_name) and orgs:
+        if orgs:
+            for short_name in orgs:
+                if not answer_organisation_leaders(turn, short_name):
                     # "kamipa rengo?" read as a leadership question: say what it is too
                     from actions.organisations import describe_organisation
 
                     describe_organisation(turn, short_name, with_leaders=False)
-            return about("organisation", organisation=(orgs or [previous])[-1])
+            return about("organisation", organisation=orgs[-1])
         answer_overview(turn)
         return about("leadership")
 
-
-def _previous_subject(turn: Turn) -> Optional[str]:
-    """The union just discussed, when the question points back at it."""
-    if not turn.refers_back():
-        return None
-    return turn.previous("organisation")

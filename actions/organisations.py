@@ -85,6 +85,7 @@ def by_number(turn: Turn) -> Optional[str]:
 class ActionAnswerOrganisation(KnowledgeAction):
     action_name = "action_answer_organisation"
     handles = frozenset({"organisation", "related_org", "industry"})
+    ignores = frozenset({"year"})  # "which union is the president from" goes to leadership
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         orgs = turn.all("organisation") or [n for n in [by_number(turn)] if n]
@@ -100,19 +101,13 @@ class ActionAnswerOrganisation(KnowledgeAction):
             if len(orgs) == 1:  # "is anyone from that union in the leadership?"
                 return about("organisation", organisation=orgs[0].short_name)
             return about("industry", industry=industries[-1])
-        if turn.refers_back():
-            person = turn.previous("person")
-            if person and answer_person(turn, person):
-                return about("person")
-            previous = turn.previous("organisation")
-            if previous and describe_organisation(turn, previous, with_leaders=False):
-                return about("organisation")
         turn.say("utter_organisation_unknown")
         return about(None)
 
 
 class ActionListAffiliates(KnowledgeAction):
     action_name = "action_list_affiliates"
+    ignores = frozenset({"year", "role"})  # "affiliates in transport" goes to the industry
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         affiliates = turn.kb.organisations(category="affiliate")
@@ -132,6 +127,7 @@ class ActionListAffiliates(KnowledgeAction):
 class ActionAnswerRelatedOrganisations(KnowledgeAction):
     action_name = "action_answer_related_organisations"
     handles = frozenset({"related_org", "organisation"})
+    ignores = frozenset({"year"})
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         related = [r for r in turn.all("related_org") if describe_related(turn, r)]
@@ -150,6 +146,7 @@ class ActionAnswerRelatedOrganisations(KnowledgeAction):
 class ActionAnswerLocals(KnowledgeAction):
     action_name = "action_answer_locals"
     handles = frozenset({"prefecture"})
+    ignores = frozenset()  # nothing else in a message is context for a local
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         found = [p for p in turn.all("prefecture") if answer_local(turn, p)]

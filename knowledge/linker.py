@@ -81,6 +81,8 @@ DEFAULT_PROTECTED_WORDS: frozenset[str] = frozenset(
     {
         "china", "irate", "gunman", "jumbo", "rivals", "dense", "denser",
         "japan", "union", "unions", "worker", "workers", "federation", "rengo",
+        # RENGO's own names: "jtuc-rengo" is two edits from "jec rengo".
+        "jtuc rengo", "jptuc rengo", "jtuc",
     }
 )
 

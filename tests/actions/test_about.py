@@ -134,3 +134,27 @@ def test_policy_question_about_one_item_shows_its_area(run_action):
                      "ask_action_policies")
     assert "Organizational Expansion Plan 2030" in run.text
     assert "Priority Areas" in run.text and "Areas for Advancement" in run.text
+
+
+def test_context_years_do_not_change_the_subject(run_action):
+    run = run_action(ActionAnswerActionPolicies, "action policies 2024-2025", "ask_action_policies",
+                     entities={"year": ["2024", "2025"]})
+    assert run.responses[0] == "utter_action_policies"
+
+
+def test_an_incidental_industry_word_does_not_change_the_subject(run_action):
+    run = run_action(ActionAnswerContact, "is rengo on social media", "ask_contact",
+                     entities={"industry": "media"})
+    assert "https://www.jtuc-rengo.or.jp/link" in run.text
+
+
+def test_a_back_reference_reaches_the_previous_person_whatever_the_intent(run_action):
+    run = run_action(ActionAnswerRengoOverview, "which union is she from?", "ask_rengo_overview",
+                     slots={"person": "Tomoko YOSHINO", "last_subject": "person"})
+    assert "Tomoko YOSHINO is President of RENGO, from JAM" in run.text
+
+
+def test_president_message_about_a_topic(run_action):
+    run = run_action(ActionAnswerPresidentMessage, "what does yoshino say about deflation",
+                     "ask_president_message", entities={"person": "Tomoko YOSHINO"})
+    assert "over 30 years" in run.text
