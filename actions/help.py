@@ -9,6 +9,7 @@ from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.dispatch import answer_by_entity
 from actions.formatting import bullets, names, organisation_label
+from knowledge.records import Route
 
 # Intents that make sense as "did you mean" suggestions.
 SUGGESTIBLE_PREFIX = "ask_"
@@ -16,10 +17,11 @@ MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.1
 
 
-def _route_line(route) -> str:
-    contact = " ".join(p for p in (route.phone, route.url) if p)
-    line = f"{route.name}: {route.description}"
-    return f"{line} {contact}".strip() if contact and contact not in line else line
+def _route_line(route: Route) -> str:
+    """Name, what to do, and where: the description's history is for "tell me more"."""
+    line = f"{route.name}: {route.how or route.description}"
+    missing = [p for p in (route.phone, route.url) if p and p not in line]
+    return " ".join([line, *missing])
 
 
 def answer_routes(turn: Turn) -> None:

@@ -77,10 +77,18 @@ def percentile(values: List[float], p: float) -> float:
     return ordered[index]
 
 
+# A worker's conversation: this many questions, then the next worker starts a new one.
+CONVERSATION_TURNS = 10
+
+
 def load(url: str, users: int, per_user: int) -> List[float]:
     def user(n: int) -> List[float]:
-        sender = f"bench-{n}-{uuid.uuid4().hex[:8]}"
-        return [ask(url, sender, QUESTIONS[(n + i) % len(QUESTIONS)]) for i in range(per_user)]
+        times = []
+        for i in range(per_user):
+            if i % CONVERSATION_TURNS == 0:
+                sender = f"bench-{n}-{uuid.uuid4().hex[:8]}"
+            times.append(ask(url, sender, QUESTIONS[(n + i) % len(QUESTIONS)]))
+        return times
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=users) as pool:
         return [t for times in pool.map(user, range(users)) for t in times]
@@ -189,6 +197,9 @@ def main() -> int:
             single = load(url, 1, args.requests)
             print("==> 20 users", flush=True)
             twenty = load(url, 20, args.per_user)
+            print("==> one long conversation", flush=True)
+            sender = f"bench-long-{uuid.uuid4().hex[:8]}"
+            long_run = [ask(url, sender, QUESTIONS[i % len(QUESTIONS)]) for i in range(100)]
             memory_rasa, memory_actions = rss_mb(server.pid), rss_mb(actions.pid)
         finally:
             for process in (server, actions):
@@ -218,6 +229,7 @@ Command: `{command}` (options: `{shlex.join(sys.argv[1:]) or 'defaults'}`)
 | cold start (both servers launched until the first answer) | {cold_start:.1f} s | <= 60 s |
 | REST latency, 1 user, {len(single)} questions: p50 / p95 | {ms(statistics.median(single))} / {ms(percentile(single, 95))} | p95 <= 150 ms |
 | REST latency, 20 concurrent users, {len(twenty)} questions: p50 / p95 | {ms(statistics.median(twenty))} / {ms(percentile(twenty, 95))} | |
+| REST latency in one long conversation: turns 1-10 / turns 91-100 (p50) | {ms(statistics.median(long_run[:10]))} / {ms(statistics.median(long_run[90:]))} | |
 | memory (RSS) of the Rasa server | {memory_rasa:.0f} MiB | |
 | memory (RSS) of the action server | {memory_actions:.0f} MiB | |
 
@@ -225,8 +237,11 @@ Command: `{command}` (options: `{shlex.join(sys.argv[1:]) or 'defaults'}`)
 development set); `tests/nlu/heldout_blind.yml` was written afterwards without reading the training data (its
 author saw only the few training lines the overlap checker printed), and is the fairer figure. Latency questions are knowledge-base
 questions that go through NLU, the entity
-linker, the rules and a custom action ({len(QUESTIONS)} kinds, cycled); each
-user keeps its own conversation in the SQLite tracker store.
+linker, the rules and a custom action ({len(QUESTIONS)} kinds, cycled); each simulated worker
+asks {CONVERSATION_TURNS} questions per conversation (SQLite tracker store), then starts a new
+one. Rasa reloads a conversation's events on every message, so latency grows with the length of
+a conversation: the "long conversation" line shows by how much. With 20 concurrent users the
+single Rasa process on 2 cores queues requests; p50 there is mostly waiting.
 {MARK_END}"""
     out = ROOT / args.out
     text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n\nEvery figure here comes from a script; each section names its command.\n"

@@ -11,8 +11,9 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 import yaml
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from tests.support import make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,35 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def domain() -> Dict[str, Any]:
     return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-
-
-def make_tracker(
-    text: str,
-    intent: str,
-    entities: Optional[Dict[str, Any]] = None,
-    slots: Optional[Dict[str, Any]] = None,
-    ranking: Optional[List[Dict[str, Any]]] = None,
-) -> Tracker:
-    entity_list = []
-    for name, values in (entities or {}).items():
-        for value in values if isinstance(values, list) else [values]:
-            entity_list.append({"entity": name, "value": value, "extractor": "test"})
-    message = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
-        "entities": entity_list,
-        "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
-    }
-    return Tracker(
-        sender_id="test",
-        slots=dict(slots or {}),
-        latest_message=message,
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
 
 
 class Run:
