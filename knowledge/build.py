@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import hashlib
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ from knowledge.schema import (
     BuildSource,
     ContactRow,
     FactRow,
+    GuidanceStatementRow,
+    GuidanceTopicRow,
     HistoryEventRow,
     HistoryYearRow,
     LeaderRow,
@@ -54,17 +57,28 @@ from knowledge.schema import (
     RelatedOrganisationRow,
     RouteRow,
     Section,
+    UrgentResourceRow,
     VisionRow,
 )
 
 LOCALS_FILE = "locals.yml"
 CONSULTATION_FILE = "consultation.yml"
+GUIDANCE_FILE = "guidance.yml"
+URGENT_FILE = "urgent.yml"
 REGIONS = ("Hokkaido", "Tohoku", "Kanto", "Chubu", "Kinki", "Chugoku", "Shikoku", "Kyushu-Okinawa")
 _LOCAL_FIELDS = {"code", "prefecture", "prefecture_ja", "region", "name", "source"}
 _LOCAL_REQUIRED = _LOCAL_FIELDS - {"prefecture_ja"}
 _LOCAL_SOURCES = {"code", "prefecture", "region", "existence", "name"}
 _ROUTE_FIELDS = {"key", "name", "description", "how", "url", "phone", "source", "recorded"}
 _ROUTE_REQUIRED = {"key", "name", "description", "source", "recorded"}
+_TOPIC_FIELDS = {"key", "title", "title_ja", "statements", "routes"}
+_STATEMENT_FIELDS = {"text", "text_ja", "basis", "source", "reviewed"}
+_STATEMENTS_PER_TOPIC = (2, 4)
+_URGENT_FIELDS = {"key", "name", "name_ja", "phone", "url", "what", "what_ja", "kind", "source"}
+_URGENT_REQUIRED = _URGENT_FIELDS - {"phone"}
+URGENT_KINDS = ("emergency", "mental_health")  # emergency is offered first
+_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_PHONE = re.compile(r"[0-9][0-9-]*")
 
 Log = Callable[[str], None]
 
@@ -95,7 +109,8 @@ class _Source:
 
 def _sources(sources_dir: Path, curated_dir: Path) -> List[_Source]:
     found = []
-    for path in (sources_dir / BROCHURE_FILE, curated_dir / LOCALS_FILE, curated_dir / CONSULTATION_FILE):
+    curated = (LOCALS_FILE, CONSULTATION_FILE, GUIDANCE_FILE, URGENT_FILE)
+    for path in (sources_dir / BROCHURE_FILE, *(curated_dir / name for name in curated)):
         if not path.is_file():
             raise ParseError(path.name, "sources", None, f"missing source file {path}")
         data = path.read_bytes()
@@ -112,6 +127,34 @@ def _fingerprint(sources: Sequence[_Source]) -> str:
 
 def _load_yaml(path: Path, list_key: str) -> Tuple[Dict[str, Any], List[int]]:
     """The document and the line of each entry of its ``list_key`` list."""
+    data, nodes = _load_yaml_nodes(path, list_key)
+    return data, [_line(node) for node in nodes]
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _field_node(node: yaml.Node, key: str) -> Optional[yaml.Node]:
+    """The value node of ``key`` in a YAML mapping node (None if absent)."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                return value_node
+    return None
+
+
+def _field_line(node: yaml.Node, key: str) -> int:
+    """The line where ``key`` is written in a mapping node, else the node's own line."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if key_node.value == key:
+                return _line(key_node)
+    return _line(node)
+
+
+def _load_yaml_nodes(path: Path, list_key: str) -> Tuple[Dict[str, Any], List[yaml.Node]]:
+    """The document and the YAML node of each entry of its ``list_key`` list (nested lines)."""
     text = path.read_text(encoding="utf-8")
     try:
         data = yaml.safe_load(text)
@@ -121,11 +164,8 @@ def _load_yaml(path: Path, list_key: str) -> Tuple[Dict[str, Any], List[int]]:
         raise ParseError(path.name, list_key, mark.line + 1 if mark else None, f"invalid YAML: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get(list_key), list):
         raise ParseError(path.name, list_key, 1, f"expected a mapping with a '{list_key}:' list")
-    lines: List[int] = []
-    for key_node, value_node in root.value:
-        if key_node.value == list_key:
-            lines = [node.start_mark.line + 1 for node in value_node.value]
-    return data, lines
+    entries = _field_node(root, list_key)
+    return data, list(entries.value) if entries is not None else []
 
 
 def _check_fields(path: Path, section: str, line: int, entry: Any, allowed: set, required: set) -> Dict[str, Any]:
@@ -193,6 +233,103 @@ def load_routes(path: Path, brochure: Brochure) -> List[Dict[str, Any]]:
     return routes
 
 
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(("http://", "https://")) and len(value) > len("https://")
+
+
+def _check_text(path: Path, section: str, node: yaml.Node, entry: Dict[str, Any], fields: Sequence[str], where: str) -> None:
+    for name in fields:
+        value = entry.get(name)
+        if value is not None and not isinstance(value, str):
+            raise ParseError(path.name, section, _field_line(node, name), f"{where}: {name} must be text, found {value!r}")
+
+
+def _guidance_statement(path: Path, node: yaml.Node, entry: Any, where: str) -> Dict[str, Any]:
+    """One statement, checked: plain text in both languages, a basis, an http(s) source, a review flag."""
+    try:
+        entry = _check_fields(path, "topics", _line(node), entry, _STATEMENT_FIELDS, _STATEMENT_FIELDS)
+    except ParseError as exc:
+        raise ParseError(path.name, "topics", exc.line, f"{where}: {exc.message}") from None
+    _check_text(path, "topics", node, entry, ("text", "text_ja", "basis", "source"), where)
+    if not _is_url(entry["source"]):
+        raise ParseError(path.name, "topics", _field_line(node, "source"), f"{where}: source must be a public http(s) URL")
+    if not isinstance(entry["reviewed"], bool):
+        raise ParseError(path.name, "topics", _field_line(node, "reviewed"), f"{where}: reviewed must be true or false")
+    texts = {name: " ".join(entry[name].split()) for name in ("text", "text_ja", "basis")}
+    return {**texts, "source": entry["source"], "reviewed": entry["reviewed"], "line": _line(node)}
+
+
+def load_guidance(path: Path, route_keys: Sequence[str]) -> List[Dict[str, Any]]:
+    """First guidance per topic: every statement names its legal basis and a public source."""
+    data, nodes = _load_yaml_nodes(path, "topics")
+    low, high = _STATEMENTS_PER_TOPIC
+    topics: List[Dict[str, Any]] = []
+    for entry, node in zip(data["topics"], nodes):
+        entry = _check_fields(path, "topics", _line(node), entry, _TOPIC_FIELDS, _TOPIC_FIELDS)
+        _check_text(path, "topics", node, entry, ("key", "title", "title_ja"), "topic")
+        key, where = entry["key"], f"topic {entry['key']!r}"
+        if not _KEY.fullmatch(key):
+            raise ParseError(path.name, "topics", _field_line(node, "key"), f"topic key {key!r} must be lower_snake_case")
+        if any(t["key"] == key for t in topics):
+            raise ParseError(path.name, "topics", _field_line(node, "key"), f"{where} appears twice")
+
+        statements, line = entry["statements"], _field_line(node, "statements")
+        if not isinstance(statements, list):
+            raise ParseError(path.name, "topics", line, f"{where}: statements must be a list")
+        if not low <= len(statements) <= high:
+            raise ParseError(path.name, "topics", line, f"{where} has {len(statements)} statements; give {low} to {high}")
+        statement_nodes = _field_node(node, "statements").value
+        checked = [
+            _guidance_statement(path, s_node, statement, f"{where}, statement {number}")
+            for number, (statement, s_node) in enumerate(zip(statements, statement_nodes), start=1)
+        ]
+
+        routes, line = entry["routes"], _field_line(node, "routes")
+        if not isinstance(routes, list) or not routes:
+            raise ParseError(path.name, "topics", line, f"{where}: routes must be a list of consultation route keys")
+        unknown = [r for r in routes if r not in route_keys]
+        if unknown:
+            known = ", ".join(route_keys)
+            raise ParseError(path.name, "topics", line, f"{where}: unknown routes {unknown} (known: {known})")
+        if len(set(routes)) != len(routes):
+            raise ParseError(path.name, "topics", line, f"{where}: a route is listed twice")
+        topics.append({**{k: entry[k] for k in ("key", "title", "title_ja", "routes")}, "statements": checked})
+    if not topics:
+        raise ParseError(path.name, "topics", 1, "no topics")
+    return topics
+
+
+def load_urgent(path: Path) -> List[Dict[str, Any]]:
+    """Resources for urgent situations; emergency numbers must be present and have a phone."""
+    data, nodes = _load_yaml_nodes(path, "resources")
+    resources: List[Dict[str, Any]] = []
+    for entry, node in zip(data["resources"], nodes):
+        entry = _check_fields(path, "resources", _line(node), entry, _URGENT_FIELDS, _URGENT_REQUIRED)
+        _check_text(path, "resources", node, entry, sorted(_URGENT_FIELDS - {"phone"}), "resource")
+        key, where = entry["key"], f"resource {entry['key']!r}"
+        if any(r["key"] == key for r in resources):
+            raise ParseError(path.name, "resources", _field_line(node, "key"), f"{where} appears twice")
+        if entry["kind"] not in URGENT_KINDS:
+            raise ParseError(
+                path.name, "resources", _field_line(node, "kind"),
+                f"{where}: kind must be one of {list(URGENT_KINDS)}, not {entry['kind']!r}",
+            )
+        for name in ("url", "source"):
+            if not _is_url(entry[name]):
+                raise ParseError(path.name, "resources", _field_line(node, name), f"{where}: {name} must be a public http(s) URL")
+        phone, line = entry.get("phone"), _field_line(node, "phone")
+        if phone is not None and not isinstance(phone, str):
+            raise ParseError(path.name, "resources", line, f'{where}: write the phone number as a quoted string ("{phone}"), not a number')
+        if phone is not None and not _PHONE.fullmatch(phone):
+            raise ParseError(path.name, "resources", line, f"{where}: phone {phone!r} must be digits and hyphens")
+        if entry["kind"] == "emergency" and not phone:
+            raise ParseError(path.name, "resources", _line(node), f"{where}: an emergency resource needs a phone number")
+        resources.append({**entry, "what": " ".join(entry["what"].split()), "phone": phone})
+    if not any(r["kind"] == "emergency" for r in resources):
+        raise ParseError(path.name, "resources", 1, "no emergency resources (police 110, fire and ambulance 119)")
+    return resources
+
+
 # --- database ----------------------------------------------------------------------
 
 
@@ -218,7 +355,13 @@ def _stored_fingerprint(url: str) -> Optional[str]:
         engine.dispose()
 
 
-def _rows(brochure: Brochure, locals_: List[Dict[str, Any]], routes: List[Dict[str, Any]]) -> List[List[Any]]:
+def _rows(
+    brochure: Brochure,
+    locals_: List[Dict[str, Any]],
+    routes: List[Dict[str, Any]],
+    guidance: List[Dict[str, Any]],
+    urgent: List[Dict[str, Any]],
+) -> List[List[Any]]:
     """All rows, in insert stages (parents before children), with deterministic ids."""
     b = brochure
     parents: List[Any] = [Section(key=s.key, title=s.title, line=s.line, position=i, text=s.text) for i, s in enumerate(b.sections)]
@@ -283,6 +426,23 @@ def _rows(brochure: Brochure, locals_: List[Dict[str, Any]], routes: List[Dict[s
                  phone=r.get("phone"), source=r["source"], recorded=r["recorded"], position=i)
         for i, r in enumerate(routes)
     ]
+    parents += [
+        GuidanceTopicRow(key=t["key"], title=t["title"], title_ja=t["title_ja"], routes=" ".join(t["routes"]), position=i)
+        for i, t in enumerate(guidance)
+    ]
+    statement_id = 0
+    for t in guidance:
+        for n, st in enumerate(t["statements"], start=1):
+            statement_id += 1
+            children.append(GuidanceStatementRow(
+                id=statement_id, topic=t["key"], position=n, text=st["text"], text_ja=st["text_ja"],
+                basis=st["basis"], source=st["source"], reviewed=st["reviewed"], line=st["line"],
+            ))
+    children += [
+        UrgentResourceRow(key=r["key"], name=r["name"], name_ja=r["name_ja"], phone=r["phone"], url=r["url"],
+                          what=r["what"], what_ja=r["what_ja"], kind=r["kind"], source=r["source"], position=i)
+        for i, r in enumerate(urgent)
+    ]
     return [parents, children]
 
 
@@ -343,8 +503,18 @@ def build(
     log(f"locals: {len(locals_)}")
     routes = load_routes(sources[2].path, brochure)
     log(f"consultation routes: {len(routes)}")
-    counts.update(locals=len(locals_), routes=len(routes))
-    stages = _rows(brochure, locals_, routes)
+    guidance = load_guidance(sources[3].path, [r["key"] for r in routes])
+    statements = [st for t in guidance for st in t["statements"]]
+    unreviewed = sum(1 for st in statements if not st["reviewed"])
+    log(f"guidance: {len(guidance)} topics, {len(statements)} statements ({unreviewed} not yet reviewed)")
+    urgent = load_urgent(sources[4].path)
+    kinds = {k: sum(1 for r in urgent if r["kind"] == k) for k in URGENT_KINDS}
+    log(f"urgent resources: {len(urgent)} ({kinds['emergency']} emergency + {kinds['mental_health']} mental health)")
+    counts.update(
+        locals=len(locals_), routes=len(routes), guidance_topics=len(guidance),
+        guidance_statements=len(statements), urgent_resources=len(urgent),
+    )
+    stages = _rows(brochure, locals_, routes, guidance, urgent)
 
     log(f"writing {shown}")
     target = _sqlite_file(url)

@@ -22,6 +22,8 @@ from knowledge.records import (
     Bridge,
     Contact,
     Fact,
+    GuidanceStatement,
+    GuidanceTopic,
     HistoryEvent,
     Leader,
     Local,
@@ -35,6 +37,7 @@ from knowledge.records import (
     RelatedOrganisation,
     Route,
     ScoredPassage,
+    UrgentResource,
     Vision,
 )
 from knowledge.schema import (
@@ -42,6 +45,8 @@ from knowledge.schema import (
     BridgeRow,
     ContactRow,
     FactRow,
+    GuidanceStatementRow,
+    GuidanceTopicRow,
     HistoryEventRow,
     HistoryYearRow,
     LeaderRow,
@@ -58,6 +63,7 @@ from knowledge.schema import (
     RelatedOrganisationRow,
     RouteRow,
     Section,
+    UrgentResourceRow,
     VisionRow,
 )
 from knowledge.search import Retriever
@@ -333,6 +339,45 @@ class KnowledgeBase:
     def consultation_routes(self) -> List[Route]:
         rows = self._all(select(RouteRow).order_by(RouteRow.position))
         return [Route(r.key, r.name, r.description, r.how, r.url, r.phone, r.source) for r in rows]
+
+    # --- first guidance and urgent help -------------------------------------------------
+
+    def _guidance(self, key: Optional[str] = None) -> List[GuidanceTopic]:
+        with Session(self.engine, future=True) as s:
+            topics = select(GuidanceTopicRow).order_by(GuidanceTopicRow.position)
+            statements = select(GuidanceStatementRow).order_by(GuidanceStatementRow.topic, GuidanceStatementRow.position)
+            if key is not None:
+                topics = topics.where(GuidanceTopicRow.key == key)
+                statements = statements.where(GuidanceStatementRow.topic == key)
+            topic_rows = list(s.scalars(topics))
+            statement_rows = list(s.scalars(statements)) if topic_rows else []
+        return [
+            GuidanceTopic(
+                t.key,
+                t.title,
+                t.title_ja,
+                tuple(GuidanceStatement(r.text, r.text_ja, r.basis, r.source) for r in statement_rows if r.topic == t.key),
+                tuple(t.routes.split()),
+            )
+            for t in topic_rows
+        ]
+
+    def guidance_topics(self) -> List[GuidanceTopic]:
+        """Every topic of first guidance, in the curated file's order."""
+        return self._guidance()
+
+    def guidance(self, topic_key: str) -> Optional[GuidanceTopic]:
+        """The topic ``topic_key`` (``unpaid_wages``, ``dismissal``...), or None."""
+        found = self._guidance(topic_key)
+        return found[0] if found else None
+
+    def urgent_resources(self) -> List[UrgentResource]:
+        """Emergency numbers (110, 119) first, then mental-health lines, each in the file's order."""
+        rows = self._all(select(UrgentResourceRow).order_by(UrgentResourceRow.position))
+        rows.sort(key=lambda r: r.kind != "emergency")  # stable: keeps the file's order within a kind
+        return [
+            UrgentResource(r.key, r.name, r.name_ja, r.phone, r.url, r.what, r.what_ja, r.kind, r.source) for r in rows
+        ]
 
     def mascot(self) -> Mascot:
         row = self._one(select(MascotRow))

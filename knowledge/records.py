@@ -161,6 +161,42 @@ class Route:
 
 
 @dataclass(frozen=True)
+class GuidanceStatement:
+    """General information (not legal advice), with the law it rests on and where to read it."""
+
+    text: str
+    text_ja: str
+    basis: str
+    source: str
+
+
+@dataclass(frozen=True)
+class GuidanceTopic:
+    """First guidance on a worker's problem; ``routes`` are consultation route keys, best first."""
+
+    key: str
+    title: str
+    title_ja: str
+    statements: Tuple[GuidanceStatement, ...]
+    routes: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UrgentResource:
+    """Where to turn when someone is in danger; ``kind`` is ``emergency`` or ``mental_health``."""
+
+    key: str
+    name: str
+    name_ja: str
+    phone: Optional[str]
+    url: str
+    what: str
+    what_ja: str
+    kind: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Mascot:
     name: str
     description: str

@@ -7,7 +7,7 @@ types only: the same models run on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
 #: Bump when the tables or the parser's output change, so old builds are rebuilt.
@@ -234,4 +234,51 @@ class RouteRow(Base):
     phone = Column(String(50))
     source = Column(Text, nullable=False)
     recorded = Column(String(10), nullable=False)
+    position = Column(Integer, nullable=False)
+
+
+class GuidanceTopicRow(Base):
+    """A topic of first guidance for a worker's problem, from ``curated/guidance.yml``."""
+
+    __tablename__ = "kb_guidance_topics"
+    key = Column(String(50), primary_key=True)
+    title = Column(Text, nullable=False)
+    title_ja = Column(Text, nullable=False)
+    #: Keys of ``kb_consultation_routes``, space-separated, in the order to offer them.
+    routes = Column(Text, nullable=False)
+    position = Column(Integer, nullable=False)
+
+
+class GuidanceStatementRow(Base):
+    """One statement of general information, with its legal basis and public source.
+
+    ``reviewed`` stays false until a union counsellor has checked the statement;
+    ``line`` is its line in ``guidance.yml``, for that review.
+    """
+
+    __tablename__ = "kb_guidance_statements"
+    id = Column(Integer, primary_key=True)
+    topic = Column(String(50), ForeignKey("kb_guidance_topics.key"), nullable=False)
+    position = Column(Integer, nullable=False)
+    text = Column(Text, nullable=False)
+    text_ja = Column(Text, nullable=False)
+    basis = Column(Text, nullable=False)
+    source = Column(Text, nullable=False)
+    reviewed = Column(Boolean, nullable=False)
+    line = Column(Integer, nullable=False)
+
+
+class UrgentResourceRow(Base):
+    """Where to turn when someone is in danger, from ``curated/urgent.yml``."""
+
+    __tablename__ = "kb_urgent_resources"
+    key = Column(String(50), primary_key=True)
+    name = Column(Text, nullable=False)
+    name_ja = Column(Text, nullable=False)
+    phone = Column(String(50))
+    url = Column(Text, nullable=False)
+    what = Column(Text, nullable=False)
+    what_ja = Column(Text, nullable=False)
+    kind = Column(String(20), nullable=False)
+    source = Column(Text, nullable=False)
     position = Column(Integer, nullable=False)

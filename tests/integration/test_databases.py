@@ -88,6 +88,38 @@ def test_knowledge_base_on_postgresql_matches_sqlite(postgres_url, kb_url):
     assert kb.search_passages("protect personal information")
 
 
+def test_consultation_requests_persist_in_postgresql(postgres_url):
+    from datetime import timezone
+
+    from bot.consultation.store import ConsultationStore, NewRequest
+
+    store = ConsultationStore.from_url(postgres_url)
+    assert store.engine.dialect.name == "postgresql"
+    stored = store.submit(NewRequest(
+        topic="harassment", description="上司に毎日怒鳴られています。", prefecture="大阪府",
+        contact_method="phone", contact_value="０９０－１２３４－５６７８", consent=True,
+        channel="line", conversation_id="U4af4980629",
+    ))
+    # A second store, as a restarted action server or the staff console would open it.
+    again = ConsultationStore.from_url(postgres_url)
+    found = again.get(stored.reference)
+    assert found == stored
+    assert (found.description, found.prefecture, found.contact_value) == (
+        "上司に毎日怒鳴られています。", "Osaka", "09012345678"
+    )
+    assert found.created_at.tzinfo == timezone.utc
+    assert [r.reference for r in again.list(status="new", topic="harassment", prefecture="Osaka")] == [stored.reference]
+
+    closed = again.set_status(stored.reference, "closed", "sato")
+    assert store.get(stored.reference) == closed
+    assert (closed.status, closed.updated_by) == ("closed", "sato")
+    assert closed.updated_at >= closed.created_at and closed.updated_at.tzinfo == timezone.utc
+    assert again.list(status="new") == []
+    assert [r.reference for r in again.list(status="closed")] == [stored.reference]
+    store.engine.dispose()
+    again.engine.dispose()
+
+
 def test_lock_store_is_shared_through_redis(redis_url):
     from rasa.core.lock_store import LockStore, RedisLockStore
     from rasa.utils.endpoints import EndpointConfig

@@ -111,6 +111,8 @@ def test_records_the_sha256_of_each_source(kb_url: str) -> None:
         BROCHURE_FILE: config.sources_dir() / BROCHURE_FILE,
         "locals.yml": config.curated_dir() / "locals.yml",
         "consultation.yml": config.curated_dir() / "consultation.yml",
+        "guidance.yml": config.curated_dir() / "guidance.yml",
+        "urgent.yml": config.curated_dir() / "urgent.yml",
     }
     engine = create_engine(kb_url, future=True)
     with Session(engine) as s:
