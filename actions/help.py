@@ -49,6 +49,17 @@ class ActionAnswerConsultationRoutes(KnowledgeAction):
         return about("help")
 
 
+class ActionAnswerCapabilities(KnowledgeAction):
+    """What the bot can do: unless the message names something ("what's FNIU",
+    "which union is he from?"), which the base class answers instead."""
+
+    action_name = "action_answer_capabilities"
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        turn.say("utter_capabilities")
+        return []
+
+
 class ActionHandleOutOfScope(KnowledgeAction):
     """An honest refusal, unless the message names someone or something we know."""
 

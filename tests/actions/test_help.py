@@ -86,3 +86,16 @@ def test_an_action_passes_a_question_about_something_else_on(run_action):
                      entities={"person": "Kyoichi ANDO"})
     assert "Kyoichi ANDO is Vice President of RENGO" in run.text
     assert "JOHO ROREN" in run.text
+
+
+def test_capabilities_unless_something_is_named(run_action):
+    from actions.help import ActionAnswerCapabilities
+
+    plain = run_action(ActionAnswerCapabilities, "what can you do", "ask_capabilities")
+    assert plain.responses == ["utter_capabilities"]
+    named = run_action(ActionAnswerCapabilities, "what's FNIU", "ask_capabilities",
+                       entities={"organisation": "SOMPO ROREN"})
+    assert "Federation of Non-Life Insurance Workers' Unions of Japan" in named.text
+    pointed = run_action(ActionAnswerCapabilities, "which union is he from", "ask_capabilities",
+                         slots={"person": "Hideyuki SHIMIZU", "last_subject": "person"})
+    assert "NIKKYOSO" in pointed.text
