@@ -87,10 +87,6 @@ class Turn:
         """The kinds of knowledge-base things the message names (months alone don't count)."""
         return frozenset(name for name in self.entities if name in SUBJECT_ENTITIES)
 
-    def first(self, entity: str) -> Optional[str]:
-        values = self.entities.get(entity)
-        return values[0] if values else None
-
     def all(self, entity: str) -> List[str]:
         return list(self.entities.get(entity, []))
 
