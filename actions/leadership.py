@@ -1,7 +1,7 @@
 """Answers about RENGO's leaders: by role, by name, or by the union they come from."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from actions.base import KnowledgeAction, about
 from actions.context import Turn

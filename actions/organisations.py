@@ -7,7 +7,8 @@ from typing import Any, Dict, List, Optional, Text
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.formatting import acronym_part, names, organisation_label
-from actions.leadership import answer_organisation_leaders, answer_person
+from actions.leadership import answer_organisation_leaders
+from knowledge.records import Organisation
 
 # "No. 19", "number 19", "#19": the brochure numbers its affiliates 01-47.
 _NUMBER = re.compile(
@@ -53,16 +54,17 @@ def describe_related(turn: Turn, name: str) -> bool:
     return True
 
 
-def answer_industry(turn: Turn, industry: str) -> bool:
+def answer_industry(turn: Turn, industry: str) -> List[Organisation]:
+    """Name the affiliates covering ``industry``; returns them (empty: nothing said)."""
     orgs = turn.kb.organisations_for_industry(industry)
     if not orgs:
-        return False
+        return []
     turn.say(
         "utter_industry_affiliates",
         industry=turn.kb.industry_label(industry),
         organisations=names(organisation_label(o) for o in orgs),
     )
-    return True
+    return orgs
 
 
 def answer_local(turn: Turn, prefecture: str) -> bool:
@@ -95,12 +97,12 @@ class ActionAnswerOrganisation(KnowledgeAction):
         related = [r for r in turn.all("related_org") if describe_related(turn, r)]
         if related:
             return about("related_org", related_org=related[-1])
-        industries = [i for i in turn.all("industry") if answer_industry(turn, i)]
-        if industries:
-            orgs = turn.kb.organisations_for_industry(industries[-1])
+        answered = [(i, orgs) for i in turn.all("industry") if (orgs := answer_industry(turn, i))]
+        if answered:
+            industry, orgs = answered[-1]
             if len(orgs) == 1:  # "is anyone from that union in the leadership?"
                 return about("organisation", organisation=orgs[0].short_name)
-            return about("industry", industry=industries[-1])
+            return about("industry", industry=industry)
         turn.say("utter_organisation_unknown")
         return about(None)
 
