@@ -128,6 +128,82 @@ def test_the_idiom_is_what_suppresses_the_weak_cue(detector: UrgentDetector) -> 
     assert detector.detect("he is going to kill me") is not None  # same cue, no idiom
 
 
+
+# --- phrasing families added after the blind batch of 2026-11-26 ----------------
+# Variants not in the message set: each family's pattern must generalise beyond
+# the one sentence that exposed it, and must not fire on the labour look-alikes.
+
+
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("im just a burden to my family", "suicide"),
+        ("i dont see the point anymore", "suicide"),
+        ("how many sleeping pills would it take", "suicide"),
+        ("what is a lethal dose of paracetamol", "suicide"),
+        ("left goodbye notes for my parents", "suicide"),
+        ("i keep thinking about walking into traffic", "suicide"),
+        ("gonna drive off the bridge after my shift", "suicide"),
+        ("i was standing at the edge of the platform thinking about it", "suicide"),
+        ("so tired of being alive", "suicide"),
+        ("i cant live like this anymore", "suicide"),
+        ("屋上から飛びたい", "suicide"),
+        ("私が消えたら楽になるのかな", "suicide"),
+        ("i scratch my arms until they bleed", "self_harm"),
+        ("burned my thigh with a lighter", "self_harm"),
+        ("been carving into my arm", "self_harm"),
+        ("she said we know where your family lives", "violence"),
+        ("上司に腕を掴まれた", "violence"),  # 掴まれ/捻られ never matched before this batch
+        ("手首を捻られた", "violence"),
+        ("部長に倉庫に引きずり込まれた", "violence"),
+        ("コップを投げつけてきた", "violence"),
+        ("殴られたことはありません、でも昨日殴られた", "violence"),
+        ("cornered me behind the warehouse", "danger"),
+        ("my ex keeps turning up outside my flat", "danger"),
+        ("sent me a photo of him holding a knife", "danger"),
+        ("the building is on fire and the doors are locked", "danger"),
+        ("theres smoke everywhere and we are trapped", "danger"),
+        ("trapped in the freezer at work", "danger"),
+    ],
+)
+def test_blind_batch_families_generalise(detector: UrgentDetector, text: str, kind: str) -> None:
+    match = detector.detect(text)
+    assert match is not None, f"MISSED: {text!r}"
+    assert match.kind == kind, f"{text!r}: expected {kind}, got {match.kind} on {match.phrase!r}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is the company a burden on the taxpayers",
+        "i dont see the point of the new rota",
+        "how many pills does the insurance cover",
+        "wrote a goodbye letter to my colleagues",
+        "i stepped off the train and slipped on the platform, is it a commute accident?",
+        "workers are standing at the edge of the roof without a harness",
+        "tired of living paycheck to paycheck",
+        "sick of existing rules that favour management",
+        "i cant live like this on minimum wage",
+        "i burned my hand on the fryer",
+        "my boss wont let me leave before 10pm",
+        "he wouldnt let me leave early even though i was sick",
+        "my manager cornered me after the meeting about the report",
+        "the fire exits are always blocked with boxes, is that legal?",
+        "they fire people who complain and we are stuck",
+        "I feel trapped in this job",
+        "there was a fire in the warehouse last year, do we get compensation?",
+        "nobody was injured but the machine broke",
+        "he never hit me but he yells",
+        "有給取れば楽になれるかな",
+        "会社から飛ばされた",
+        "上司に殴られたことは一度もない",
+        "会社に殺されそうなくらい働いている",
+    ],
+)
+def test_blind_batch_families_skip_labour_look_alikes(detector: UrgentDetector, text: str) -> None:
+    assert detector.detect(text) is None
+
+
 def _write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "patterns.yml"
     path.write_text(text, encoding="utf-8")
