@@ -89,6 +89,8 @@ class ActionAnswerOrganisationFact(KnowledgeAction):
 class ActionAnswerPresidentMessage(KnowledgeAction):
     action_name = "action_answer_president_message"
     handles = frozenset({"person"})  # "what does yoshino say about deflation"
+    # The message has no year: "who was president in 1995" goes to the leadership answer.
+    ignores = frozenset({"role", "industry"})
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         turn.say(

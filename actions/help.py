@@ -1,52 +1,19 @@
-"""Routes to a person, follow-ups, and what to do when the question is unclear."""
+"""What the bot can do, honest refusals, and what to do when the question is unclear."""
 from __future__ import annotations
 
 import json
 from typing import Any, Dict, List, Text
 
-from actions import organisations
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.dispatch import answer_by_entity
-from actions.formatting import bullets, names, organisation_label
-from knowledge.records import Route
+from actions.guidance import ActionGiveGuidance, topic_ranking, unsure_between
+from actions.unknown import unknown_name
 
 # Intents that make sense as "did you mean" suggestions.
 SUGGESTIBLE_PREFIX = "ask_"
 MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.1
-
-
-def _route_line(route: Route) -> str:
-    """Name, what to do, and where: the description's history is for "tell me more"."""
-    line = f"{route.name}: {route.how or route.description}"
-    missing = [p for p in (route.phone, route.url) if p and p not in line]
-    return " ".join([line, *missing])
-
-
-def answer_routes(turn: Turn) -> None:
-    turn.say(
-        "utter_consultation_routes",
-        routes=bullets(_route_line(r) for r in turn.kb.consultation_routes()),
-    )
-    for prefecture in turn.all("prefecture"):
-        organisations.answer_local(turn, prefecture)
-    for industry in turn.all("industry"):
-        orgs = turn.kb.organisations_for_industry(industry)
-        if orgs:
-            turn.say(
-                "utter_consultation_routes_industry",
-                organisations=names(organisation_label(o) for o in orgs),
-            )
-
-
-class ActionAnswerConsultationRoutes(KnowledgeAction):
-    action_name = "action_answer_consultation_routes"
-    handles = None  # a prefecture or an industry adds to the routes
-
-    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
-        answer_routes(turn)
-        return about("help")
 
 
 class ActionAnswerCapabilities(KnowledgeAction):
@@ -84,6 +51,13 @@ class ActionHandleUnclear(KnowledgeAction):
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         if turn.named():
             return answer_by_entity(turn)
+        if unsure_between(topic_ranking(turn.tracker.latest_message or {})):
+            # a described problem the classifier could not place: ask which topic
+            return ActionGiveGuidance(turn.kb).respond(turn)
+        name = unknown_name(turn)
+        if name:  # "tell me about the teamsters": a name the knowledge base lacks
+            turn.say("utter_unknown_name", name=name)
+            return about(None)
         buttons = self._suggestions(turn)
         hits = turn.kb.search_passages(turn.text, limit=1) if turn.text else []
         if hits:

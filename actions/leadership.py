@@ -6,6 +6,7 @@ from typing import Any, Dict, List, Text
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.formatting import leader_with_affiliate, leader_with_role, names
+from actions.unknown import unknown_name
 from knowledge.records import Leader
 
 PRESIDENT = "President"
@@ -94,6 +95,10 @@ class ActionAnswerLeadership(KnowledgeAction):
 
                     describe_organisation(turn, short_name, with_leaders=False)
             return about("organisation", organisation=orgs[-1])
+        name = unknown_name(turn)
+        if name:  # "who is taro yamada": not someone the brochure names
+            turn.say("utter_unknown_name", name=name)
+            return about(None)
         answer_overview(turn)
         return about("leadership")
 

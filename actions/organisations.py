@@ -8,6 +8,7 @@ from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.formatting import acronym_part, names, organisation_label
 from actions.leadership import answer_organisation_leaders
+from actions.unknown import unknown_name
 from knowledge.records import Organisation
 
 # "No. 19", "number 19", "#19": the brochure numbers its affiliates 01-47.
@@ -154,5 +155,9 @@ class ActionAnswerLocals(KnowledgeAction):
         found = [p for p in turn.all("prefecture") if answer_local(turn, p)]
         if found:
             return about("prefecture", prefecture=found[-1])
+        name = unknown_name(turn)
+        if name:  # "who is taro yamada" misread as a question about locals
+            turn.say("utter_unknown_name", name=name)
+            return about(None)
         turn.say("utter_locals_overview", count=len(turn.kb.locals()))
         return about("rengo")

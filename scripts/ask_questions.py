@@ -159,6 +159,9 @@ _PHONE = re.compile(
 )
 _YEARLIKE = re.compile(r"(?<![\d.,])\d{4}(?![\d])")
 _CAPS = re.compile(r"(?<![A-Za-z])[A-Z]{3,}(?![A-Za-z])")
+# A consultation request's reference number (bot/consultation/validation.py) is
+# drawn at random when the request is stored: not a fact, so not checked.
+_REFERENCE = re.compile(r"\bRG-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b")
 
 
 def _digits(s: str) -> str:
@@ -214,6 +217,7 @@ class Grounding:
             return check(self) or (extra is not None and check(extra))
 
         text = unicodedata.normalize("NFKC", reply).translate(_QUOTES)
+        text = _REFERENCE.sub(" ", text)
         for url in _URL.findall(text):
             key = _url_key(url)
             if not known(lambda g: key in g.url_text or key in g.lower):

@@ -6,7 +6,7 @@ punctuation) measures memorisation, not generalisation. Near-duplicates (difflib
 ratio at or above --near, default 0.9) are reported as well and also fail, since a
 one-letter difference teaches the classifier the same sentence.
 
-Usage: python scripts/check_heldout_overlap.py [--train data/nlu] [--heldout tests/nlu]
+Usage: python scripts/check_heldout_overlap.py [--train data/nlu] [--heldout tests/nlu tests/triage]
 """
 from __future__ import annotations
 
@@ -60,7 +60,8 @@ def examples(paths: Iterable[Path]) -> Iterator[tuple[str, str, Path]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", type=Path, default=ROOT / "data" / "nlu")
-    parser.add_argument("--heldout", type=Path, default=ROOT / "tests" / "nlu")
+    parser.add_argument("--heldout", type=Path, nargs="+",
+                        default=[ROOT / "tests" / "nlu", ROOT / "tests" / "triage"])
     parser.add_argument("--near", type=float, default=0.9,
                         help="difflib ratio at or above which two examples count as near-duplicates "
                              "(0 disables; only examples of 12+ characters are compared)")
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     train = {}
     for intent, text, path in examples(yaml_files(args.train)):
         train.setdefault(normalise(text), (intent, text, path))
-    heldout = list(examples(yaml_files(args.heldout)))
+    heldout = list(examples(p for folder in args.heldout for p in yaml_files(folder)))
     if not train or not heldout:
         print(f"nothing to compare: {len(train)} training, {len(heldout)} held-out examples")
         return 1

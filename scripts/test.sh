@@ -17,15 +17,20 @@ echo "==> [3/5] NLU evaluation on held-out examples (tests/nlu)"
 $PY scripts/check_heldout_overlap.py
 $RASA test nlu --model models/rengo.tar.gz --nlu tests/nlu --out results/nlu --quiet
 $PY scripts/check_nlu_report.py results/nlu/intent_report.json --min-f1 0.95
+echo "==> triage: topic accuracy on blind problem descriptions (tests/triage)"
+$PY scripts/evaluate_triage.py --min 0.90 | tee results/triage.md
 
 echo "==> [4/5] test stories (tests/stories)"
 $RASA test core --model models/rengo.tar.gz --stories tests/stories \
   --out results/core --fail-on-prediction-errors --quiet
 
-echo "==> [5/5] question set against the running bot over REST"
+echo "==> [5/5] question set and whole conversations against the running bot over REST"
 export RASA_PORT=${TEST_RASA_PORT:-5105} ACTIONS_PORT=${TEST_ACTIONS_PORT:-5155}
 export TRACKER_STORE_URL=sqlite:///build/test-tracker.sqlite3
-rm -f build/test-tracker.sqlite3
-scripts/with_servers.sh $PY scripts/ask_questions.py --url "http://localhost:$RASA_PORT/webhooks/rest/webhook" \
-  --grounding --min 0.95 --report results/questions.json
+export CONSULTATION_DB_URL=sqlite:///build/test-consultations.sqlite3
+rm -f build/test-tracker.sqlite3 build/test-consultations.sqlite3
+REST="http://localhost:$RASA_PORT/webhooks/rest/webhook"
+scripts/with_servers.sh bash -c "
+  $PY scripts/ask_questions.py --url $REST --grounding --min 0.95 --report results/questions.json &&
+  $PY scripts/run_conversations.py --url $REST"
 echo "==> all tests passed"

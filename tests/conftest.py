@@ -1,8 +1,9 @@
-"""Shared fixtures: one knowledge base, freshly built from the sources, per test session."""
+"""Shared fixtures: one knowledge base per test session, a fresh consultation store per test."""
 from __future__ import annotations
 
 import pytest
 
+from bot.consultation.store import ConsultationStore
 from knowledge.build import build
 from knowledge.queries import KnowledgeBase
 
@@ -19,3 +20,11 @@ def kb_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 @pytest.fixture(scope="session")
 def kb(kb_url: str) -> KnowledgeBase:
     return KnowledgeBase.from_url(kb_url)
+
+
+@pytest.fixture
+def store(tmp_path) -> ConsultationStore:
+    """A consultation store on a fresh SQLite file."""
+    store = ConsultationStore.from_url(f"sqlite:///{tmp_path / 'consultations.sqlite3'}")
+    yield store
+    store.engine.dispose()

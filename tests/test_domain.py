@@ -26,5 +26,13 @@ def test_every_custom_action_is_declared():
     declared = set(DOMAIN["actions"])
     defined = set()
     for path in (ROOT / "actions").glob("*.py"):
-        defined |= set(re.findall(r'action_name = "(action_[a-z_]+)"', path.read_text(encoding="utf-8")))
+        text = path.read_text(encoding="utf-8")
+        defined |= set(re.findall(r'action_name = "(action_[a-z_]+)"', text))
+        defined |= set(re.findall(r'return "((?:action|validate)_[a-z_]+)"', text))  # def name()
     assert defined == declared
+
+
+def test_every_contact_method_has_its_stored_message():
+    from bot.consultation.schema import CONTACT_METHODS
+
+    assert all(f"utter_consultation_stored_{m}" in DOMAIN["responses"] for m in CONTACT_METHODS)

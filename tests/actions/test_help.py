@@ -1,9 +1,6 @@
 """Routes to a person, follow-ups and unclear messages."""
-from actions.help import (
-    ActionAnswerConsultationRoutes,
-    ActionHandleOutOfScope,
-    ActionHandleUnclear,
-)
+from actions.guidance import ActionAnswerConsultationRoutes
+from actions.help import ActionHandleOutOfScope, ActionHandleUnclear
 from actions.organisations import ActionAnswerLocals
 
 

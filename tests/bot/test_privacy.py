@@ -7,7 +7,8 @@ import logging
 from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.help import ActionAnswerConsultationRoutes, ActionHandleUnclear
+from actions.guidance import ActionAnswerConsultationRoutes
+from actions.help import ActionHandleUnclear
 from bot.nlu.kb_entity_extractor import KnowledgeBaseEntityExtractor
 from tests.support import make_tracker
 

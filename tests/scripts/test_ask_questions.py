@@ -192,6 +192,12 @@ def test_words_the_user_typed_are_not_violations(tmp_path):
     assert grounding.violations(reply, ["tell me about the teamsters"]) == []
 
 
+def test_reference_numbers_are_not_facts():
+    grounding = ask_questions.Grounding("Your reference number is {reference}.")
+    assert grounding.violations("Your reference number is RG-ABCD-2345.") == []
+    assert grounding.violations("Call ABCD now.") == ["word ABCD"]
+
+
 @pytest.mark.parametrize("reply, needle, found", [
     ("Use the hotline", "LINE", False),
     ("Consult us on LINE.", "line", True),
