@@ -234,8 +234,14 @@ class ValidateConsultationForm(FormValidationAction):
         return values
 
     def _is_digression(self, tracker: Tracker) -> bool:
+        """A side question: a confident question intent, and more than a few words or a "?".
+
+        A short reply ("hmm maybe") is an attempt at an answer whatever the
+        classifier makes of it: it gets the not-understood re-prompt, not a detour.
+        """
         intent, confidence = _intent(tracker)
-        return is_digression_intent(intent) and confidence >= DIGRESSION_CONFIDENCE
+        text = _message(tracker).get("text") or ""
+        return is_digression_intent(intent) and confidence >= DIGRESSION_CONFIDENCE and not _short_answer(text)
 
     def _answer(self, requested: str, tracker: Tracker, text: str) -> Dict[str, Any]:
         """The value the message gives for the requested slot ({} if it is no answer)."""

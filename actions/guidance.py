@@ -32,6 +32,10 @@ MIN_CANDIDATE = 0.1
 MAX_CANDIDATES = 3
 
 FORM_NAME = "consultation_form"
+# A message of a few words naming someone or some organisation is a question
+# about them, even if the classifier read a problem into it.
+NAMES = frozenset({"person", "organisation", "related_org"})
+BARE_NAME_WORDS = 4
 
 
 def topic_of(intent: Optional[str]) -> Optional[str]:
@@ -131,6 +135,10 @@ class ActionGiveGuidance(KnowledgeAction):
         if name:  # "tell me about the teamsters" misread as a problem: not a problem at all
             turn.say("utter_unknown_name", name=name)
             return about(None)
+        if turn.named() & NAMES and len(turn.text.split()) <= BARE_NAME_WORDS:
+            from actions.dispatch import answer_by_entity
+
+            return answer_by_entity(turn)  # "yukitaka narita": a name, not a problem
         message = turn.tracker.latest_message or {}
         ranking = topic_ranking(message)
         clarified = turn.tracker.get_slot("triage_clarified")

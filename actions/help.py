@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Dict, List, Text
 
 from actions.base import KnowledgeAction, about
@@ -9,6 +10,10 @@ from actions.context import Turn
 from actions.dispatch import answer_by_entity
 from actions.guidance import ActionGiveGuidance, topic_ranking, unsure_between
 from actions.unknown import unknown_name
+
+# "when was the forum on ... working hours held": a question about RENGO, never
+# a described problem, however much the words sound like one.
+_ASKS_WHEN_OR_WHO = re.compile(r"^\s*(when|what year|which year|who)\b", re.IGNORECASE)
 
 # Intents that make sense as "did you mean" suggestions.
 SUGGESTIBLE_PREFIX = "ask_"
@@ -51,7 +56,7 @@ class ActionHandleUnclear(KnowledgeAction):
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         if turn.named():
             return answer_by_entity(turn)
-        if unsure_between(topic_ranking(turn.tracker.latest_message or {})):
+        if not _ASKS_WHEN_OR_WHO.match(turn.text) and unsure_between(topic_ranking(turn.tracker.latest_message or {})):
             # a described problem the classifier could not place: ask which topic
             return ActionGiveGuidance(turn.kb).respond(turn)
         name = unknown_name(turn)

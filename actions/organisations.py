@@ -113,6 +113,10 @@ class ActionListAffiliates(KnowledgeAction):
     ignores = frozenset({"year", "role"})  # "affiliates in transport" goes to the industry
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        name = unknown_name(turn)
+        if name:  # "is UNISON a rengo affiliate?": not among them
+            turn.say("utter_unknown_name", name=name)
+            return about(None)
         affiliates = turn.kb.organisations(category="affiliate")
         associated = turn.kb.organisations(category="associated")
         turn.say(

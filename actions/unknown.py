@@ -18,7 +18,10 @@ from knowledge.queries import KnowledgeBase
 _ASKS_ABOUT = re.compile(
     r"^\s*(?:(?:who|what)\s+(?:is|are|was|were|'s)|who's|what's|tell\s+me\s+about|do\s+you\s+know(?:\s+about)?|"
     r"have\s+you\s+heard\s+of|information\s+(?:on|about)|info\s+(?:on|about))\s+"
-    r"(?:the\s+|a\s+|an\s+|mr\.?\s+|ms\.?\s+|mrs\.?\s+)?(?P<name>.+?)\s*[?？.!]*\s*$",
+    r"(?:the\s+|a\s+|an\s+|mr\.?\s+|ms\.?\s+|mrs\.?\s+)?(?P<name>.+?)\s*[?？.!]*\s*$"
+    # "is UNISON a rengo affiliate?", "is the teamsters part of rengo"
+    r"|^\s*(?:is|are)\s+(?:the\s+)?(?P<member>.+?)\s+(?:a|an|part\s+of|in|with|affiliated|a\s+member)\b"
+    r".*\b(?:rengo|affiliate[sd]?|member)\b.*$",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,3}")
@@ -38,7 +41,7 @@ def unknown_name(turn: Turn) -> Optional[str]:
     match = _ASKS_ABOUT.match(turn.text or "")
     if not match:
         return None
-    name = match.group("name").strip()
+    name = (match.group("name") or match.group("member")).strip()
     if not _NAME.fullmatch(name):
         return None
     if any(word.lower().strip(".'") in _GENERIC for word in name.split()):

@@ -155,6 +155,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--docs", action="store_true", help="write the result into docs/benchmarks.md")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa's own debug lines would print every message
     sets = [("blind set", args.blind), ("development set", args.dev)]
     loaded = [(name, path, load_messages(path)) for name, path in sets]
     texts = [text for _, _, pairs in loaded for text, _ in pairs]

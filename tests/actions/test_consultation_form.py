@@ -218,6 +218,12 @@ def test_invalid_contact_details_are_asked_again_with_the_reason(kb, domain, met
     assert reply not in " ".join(form.texts)  # the worker's answer is not echoed back
 
 
+def test_a_short_vague_reply_is_asked_again_not_taken_for_a_side_question(kb, domain):
+    form = Form(kb, domain, **filled(consult_consent=None, requested_slot="consult_consent"))
+    form.reply("hmm maybe", "problem_dismissal", confidence=0.93)
+    assert form.responses == ["utter_not_understood_consult_consent"]
+
+
 @pytest.mark.parametrize("requested, reply", [
     ("consult_topic", "hmm well"),
     ("consult_contact_method", "carrier pigeon"),

@@ -98,6 +98,17 @@ def test_a_fallback_between_problem_topics_asks_which(run_action):
     assert run.responses == ["utter_clarify_topic"]
 
 
+def test_a_when_question_is_not_taken_for_a_problem(run_action):
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "problem_working_hours", "confidence": 0.40},
+        {"name": "problem_safety_injury", "confidence": 0.35},
+    ]
+    run = run_action(ActionHandleUnclear, "when was the forum on shorter working hours held", "nlu_fallback",
+                     ranking=ranking)
+    assert "utter_clarify_topic" not in run.responses
+
+
 def test_where_to_get_help_offers_the_topics(run_action, kb):
     run = run_action(ActionAnswerConsultationRoutes, "i have a problem at work", "ask_consultation_routes")
     assert "0120-154-052" in run.text

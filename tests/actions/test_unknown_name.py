@@ -52,3 +52,20 @@ def test_topics_of_the_curated_answers_are_not_unknown_names(run_action, text):
 
     run = run_action(ActionGiveGuidance, text, "problem_paid_leave")
     assert "utter_unknown_name" not in run.responses
+
+
+def test_an_unknown_union_asked_as_an_affiliate(run_action):
+    from actions.organisations import ActionListAffiliates
+
+    run = run_action(ActionListAffiliates, "is UNISON a rengo affiliate", "ask_affiliate_list")
+    assert run.responses == ["utter_unknown_name"] and '"UNISON"' in run.text
+    assert run_action(ActionListAffiliates, "what are rengo's affiliates", "ask_affiliate_list").responses == [
+        "utter_affiliate_list"]
+
+
+def test_a_bare_name_read_as_a_problem_is_answered_as_the_name(run_action):
+    from actions.guidance import ActionGiveGuidance
+
+    run = run_action(ActionGiveGuidance, "yukitaka narita", "problem_paid_leave",
+                     entities={"person": "Yukitaka NARITA"})
+    assert "utter_guidance" not in run.responses and "NARITA" in run.text
