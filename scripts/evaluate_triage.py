@@ -107,7 +107,8 @@ def markdown(results: List[Tuple[str, Path, Dict[str, Any]]], model: Path) -> st
         "",
         f"Command: `.venv/bin/python scripts/evaluate_triage.py --docs` (model `{_shown(model)}`). The first answer "
         "to a described problem is the guidance of the predicted topic; it counts as right when that is the "
-        "labelled topic. The 90% target applies to the blind set.",
+        "labelled topic. The 90% target applies to the blind set. How each set was made, and every earlier "
+        "run on the blind set, are in the header of its file.",
         "",
         "| set | topic accuracy | clarifying question asked | right topic among its buttons |",
         "|---|---|---|---|",
