@@ -39,8 +39,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.base import KnowledgeAction
 from actions.context import Turn, default_kb
-from actions.guidance import PROBLEM_PREFIX, say_routes, topic_of
+from actions.guidance import FORM_NAME, PROBLEM_PREFIX, say_routes, topic_of
 from bot.consultation import validation
 from bot.consultation.store import ConsentRequired, ConsultationStore, NewRequest
 from bot.consultation.validation import InvalidAnswer
@@ -48,7 +49,7 @@ from knowledge.queries import KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
-FORM = "consultation_form"
+FORM = FORM_NAME
 TOPIC = "consult_topic"
 DESCRIPTION = "consult_description"
 PREFECTURE = "consult_prefecture"
@@ -369,20 +370,16 @@ class ValidateConsultationForm(FormValidationAction):
 # --------------------------------------------------------------------------- questions
 
 
-class ActionAskConsultTopic(Action):
+class ActionAskConsultTopic(KnowledgeAction):
     """The topic question, with one button per guidance topic and "something else"."""
 
-    def __init__(self, kb: Optional[KnowledgeBase] = None) -> None:
-        self._kb = kb
+    action_name = "action_ask_consult_topic"
+    handles = None  # asked by the form, whatever the last message named
 
-    def name(self) -> Text:
-        return "action_ask_consult_topic"
-
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        kb = self._kb or default_kb()
-        buttons = [{"title": t.title, "payload": t.title} for t in kb.guidance_topics()]
-        other = _label(domain, "utter_topic_label_other")
-        dispatcher.utter_message(response="utter_ask_consult_topic", buttons=buttons + [{"title": other, "payload": other}])
+    def respond(self, turn: Turn) -> List[EventType]:
+        buttons = [{"title": t.title, "payload": t.title} for t in turn.kb.guidance_topics()]
+        other = _label(turn, "utter_topic_label_other")
+        turn.say("utter_ask_consult_topic", buttons=buttons + [{"title": other, "payload": other}])
         return []
 
 
@@ -398,48 +395,43 @@ class ActionAskConsultContactValue(Action):
         return []
 
 
-class ActionAskConsultConsent(Action):
+class ActionAskConsultConsent(KnowledgeAction):
     """Shows what would be stored and asks for explicit consent (or a change)."""
 
-    def __init__(self, kb: Optional[KnowledgeBase] = None) -> None:
-        self._kb = kb
+    action_name = "action_ask_consult_consent"
+    handles = None
 
-    def name(self) -> Text:
-        return "action_ask_consult_consent"
-
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        kb = self._kb or default_kb()
-        dispatcher.utter_message(response="utter_ask_consult_consent", **summary(tracker, kb, domain))
+    def respond(self, turn: Turn) -> List[EventType]:
+        turn.say("utter_ask_consult_consent", **summary(turn))
         return []
 
 
-def summary(tracker: Tracker, kb: KnowledgeBase, domain: DomainDict) -> Dict[str, str]:
+def summary(turn: Turn) -> Dict[str, str]:
     """The values the consent question shows, as the worker will read them."""
-    not_given = _label(domain, "utter_value_not_given")
-    topic_key = tracker.get_slot(TOPIC)
-    topic = kb.guidance(topic_key) if topic_key else None
-    method = tracker.get_slot(CONTACT_METHOD)
+    slot = turn.tracker.get_slot
+    not_given = _label(turn, "utter_value_not_given")
+    topic = turn.kb.guidance(slot(TOPIC)) if slot(TOPIC) else None
+    method = slot(CONTACT_METHOD)
     if method in ("email", "phone"):
-        contact = f"{_label(domain, f'utter_contact_label_{method}')}: {tracker.get_slot(CONTACT_VALUE)}"
+        contact = f"{_label(turn, f'utter_contact_label_{method}')}: {slot(CONTACT_VALUE)}"
     else:
-        contact = _label(domain, "utter_contact_label_none")
-    industry = tracker.get_slot(INDUSTRY)
+        contact = _label(turn, "utter_contact_label_none")
+    industry = slot(INDUSTRY)
 
     def shown(value: Any) -> str:
         return not_given if value in (None, SKIPPED) else str(value)
 
     return {
-        "topic": topic.title if topic else _label(domain, "utter_topic_label_other"),
-        "description": shown(tracker.get_slot(DESCRIPTION)),
-        "prefecture": shown(tracker.get_slot(PREFECTURE)),
-        "industry": (kb.industry_label(industry) or industry) if industry not in (None, SKIPPED) else not_given,
+        "topic": topic.title if topic else _label(turn, "utter_topic_label_other"),
+        "description": shown(slot(DESCRIPTION)),
+        "prefecture": shown(slot(PREFECTURE)),
+        "industry": (turn.kb.industry_label(industry) or industry) if industry not in (None, SKIPPED) else not_given,
         "contact": contact,
     }
 
 
-def _label(domain: DomainDict, response: str) -> str:
-    variants = (domain.get("responses") or {}).get(response) or []
-    return variants[0].get("text", "") if variants else ""
+def _label(turn: Turn, response: str) -> str:
+    return turn.label(response) or ""
 
 
 # --------------------------------------------------------------------------- the end of the form
@@ -449,15 +441,15 @@ def _clear() -> List[EventType]:
     return [SlotSet(slot, None) for slot in SLOTS] + [SlotSet(REQUESTED_SLOT, None)]
 
 
-class ActionSubmitConsultation(Action):
+class ActionSubmitConsultation(KnowledgeAction):
     """Stores the request on consent and gives the reference number; on refusal stores nothing."""
 
-    def __init__(self, kb: Optional[KnowledgeBase] = None, store: Optional[ConsultationStore] = None) -> None:
-        self._kb = kb
-        self._store = store
+    action_name = "action_submit_consultation"
+    handles = None
 
-    def name(self) -> Text:
-        return "action_submit_consultation"
+    def __init__(self, kb: Optional[KnowledgeBase] = None, store: Optional[ConsultationStore] = None) -> None:
+        super().__init__(kb)
+        self._store = store
 
     @property
     def store(self) -> ConsultationStore:
@@ -465,40 +457,43 @@ class ActionSubmitConsultation(Action):
             self._store = ConsultationStore.from_url()
         return self._store
 
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        turn = Turn.of(dispatcher, tracker, domain, self._kb or default_kb())
-        if tracker.get_slot(CONSENT) is not True:
+    def respond(self, turn: Turn) -> List[EventType]:
+        slot = turn.tracker.get_slot
+        if slot(CONSENT) is not True:
             turn.say("utter_consultation_not_stored")
-            say_routes(turn, _routes_for(turn, tracker.get_slot(TOPIC)))
+            say_routes(turn, _routes_for(turn, slot(TOPIC)))
             return _clear()
-        method = tracker.get_slot(CONTACT_METHOD) or "none"
+        method = slot(CONTACT_METHOD) or "none"
         request = NewRequest(
-            topic=tracker.get_slot(TOPIC),
-            description=_given(tracker.get_slot(DESCRIPTION)),
-            prefecture=tracker.get_slot(PREFECTURE),
-            industry=_given(tracker.get_slot(INDUSTRY)),
+            topic=slot(TOPIC),
+            description=_given(slot(DESCRIPTION)),
+            prefecture=slot(PREFECTURE),
+            industry=_given(slot(INDUSTRY)),
             contact_method=method,
-            contact_value=tracker.get_slot(CONTACT_VALUE) if method != "none" else None,
+            contact_value=slot(CONTACT_VALUE) if method != "none" else None,
             consent=True,
-            channel=tracker.get_latest_input_channel() or "unknown",
-            conversation_id=tracker.sender_id,
+            channel=turn.tracker.get_latest_input_channel() or "unknown",
+            conversation_id=turn.tracker.sender_id,
         )
         try:
             stored = self.store.submit(request)
         except (ConsentRequired, InvalidAnswer) as problem:
             # The form validated every answer, so this is a bug; say so without the values.
             logger.error("consultation request rejected by the store: %s", type(problem).__name__)
-            turn.say("utter_consultation_store_failed")
-            say_routes(turn)
-            return _clear()
+            return _not_stored(turn)
         except Exception:  # the database is unreachable: the worker must still get help
             logger.exception("consultation request could not be stored")
-            turn.say("utter_consultation_store_failed")
-            say_routes(turn)
-            return _clear()
+            return _not_stored(turn)
         turn.say(f"utter_consultation_stored_{method}", reference=stored.reference)
         say_routes(turn, _routes_for(turn, request.topic))
         return _clear() + [SlotSet(REFERENCE, stored.reference)]
+
+
+def _not_stored(turn: Turn) -> List[EventType]:
+    """After a failed write: say so, give every route, forget the answers."""
+    turn.say("utter_consultation_store_failed")
+    say_routes(turn)
+    return _clear()
 
 
 def _given(value: Any) -> Optional[str]:
@@ -510,17 +505,13 @@ def _routes_for(turn: Turn, topic_key: Optional[str]) -> Optional[List[str]]:
     return list(topic.routes) if topic else None
 
 
-class ActionCancelConsultation(Action):
+class ActionCancelConsultation(KnowledgeAction):
     """The worker stopped the form: forget every answer, store nothing, still show the routes."""
 
-    def __init__(self, kb: Optional[KnowledgeBase] = None) -> None:
-        self._kb = kb
+    action_name = "action_cancel_consultation"
+    handles = None
 
-    def name(self) -> Text:
-        return "action_cancel_consultation"
-
-    async def run(self, dispatcher, tracker, domain) -> List[EventType]:
-        turn = Turn.of(dispatcher, tracker, domain, self._kb or default_kb())
+    def respond(self, turn: Turn) -> List[EventType]:
         turn.say("utter_consultation_cancelled")
-        say_routes(turn, _routes_for(turn, tracker.get_slot(TOPIC)))
+        say_routes(turn, _routes_for(turn, turn.tracker.get_slot(TOPIC)))
         return [ActiveLoop(None)] + _clear()

@@ -16,7 +16,10 @@ from rasa_sdk.events import SlotSet
 
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
+from actions.dispatch import answer_by_entity
 from actions.formatting import bullets, names, organisation_label
+from actions.organisations import answer_local
+from actions.unknown import answer_unknown_name
 from knowledge.records import GuidanceTopic, Route
 
 PROBLEM_PREFIX = "problem_"
@@ -84,9 +87,7 @@ def say_routes(turn: Turn, keys: Optional[Sequence[str]] = None) -> None:
     turn.say("utter_consultation_routes", routes=bullets(_route_line(r) for r in chosen))
     prefectures = turn.all("prefecture") or _slot_list(turn, "prefecture")
     for prefecture in prefectures:
-        local = turn.kb.local(prefecture)
-        if local:
-            turn.say("utter_local", prefecture=local.prefecture, local_name=local.name)
+        answer_local(turn, prefecture)
     for industry in turn.all("industry") or _slot_list(turn, "industry"):
         orgs = turn.kb.organisations_for_industry(industry)
         if orgs:
@@ -129,15 +130,10 @@ class ActionGiveGuidance(KnowledgeAction):
     handles = None  # a prefecture or an industry picks routes; it never changes the subject
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
-        from actions.unknown import unknown_name
-
-        name = unknown_name(turn)
-        if name:  # "tell me about the teamsters" misread as a problem: not a problem at all
-            turn.say("utter_unknown_name", name=name)
-            return about(None)
+        unknown = answer_unknown_name(turn)  # "tell me about the teamsters" misread as a problem
+        if unknown is not None:
+            return unknown
         if turn.named() & NAMES and len(turn.text.split()) <= BARE_NAME_WORDS:
-            from actions.dispatch import answer_by_entity
-
             return answer_by_entity(turn)  # "yukitaka narita": a name, not a problem
         message = turn.tracker.latest_message or {}
         ranking = topic_ranking(message)

@@ -9,7 +9,7 @@ from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.dispatch import answer_by_entity
 from actions.guidance import ActionGiveGuidance, topic_ranking, unsure_between
-from actions.unknown import unknown_name
+from actions.unknown import answer_unknown_name
 
 # "when was the forum on ... working hours held": a question about RENGO, never
 # a described problem, however much the words sound like one.
@@ -59,10 +59,9 @@ class ActionHandleUnclear(KnowledgeAction):
         if not _ASKS_WHEN_OR_WHO.match(turn.text) and unsure_between(topic_ranking(turn.tracker.latest_message or {})):
             # a described problem the classifier could not place: ask which topic
             return ActionGiveGuidance(turn.kb).respond(turn)
-        name = unknown_name(turn)
-        if name:  # "tell me about the teamsters": a name the knowledge base lacks
-            turn.say("utter_unknown_name", name=name)
-            return about(None)
+        unknown = answer_unknown_name(turn)  # "tell me about the teamsters": a name the knowledge base lacks
+        if unknown is not None:
+            return unknown
         buttons = self._suggestions(turn)
         hits = turn.kb.search_passages(turn.text, limit=1) if turn.text else []
         if hits:

@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Text
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.formatting import leader_with_affiliate, leader_with_role, names
-from actions.unknown import unknown_name
+from actions.unknown import answer_unknown_name
 from knowledge.records import Leader
 
 PRESIDENT = "President"
@@ -95,10 +95,9 @@ class ActionAnswerLeadership(KnowledgeAction):
 
                     describe_organisation(turn, short_name, with_leaders=False)
             return about("organisation", organisation=orgs[-1])
-        name = unknown_name(turn)
-        if name:  # "who is taro yamada": not someone the brochure names
-            turn.say("utter_unknown_name", name=name)
-            return about(None)
+        unknown = answer_unknown_name(turn)  # "who is taro yamada": not someone the brochure names
+        if unknown is not None:
+            return unknown
         answer_overview(turn)
         return about("leadership")
 

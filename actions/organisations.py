@@ -8,7 +8,7 @@ from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.formatting import acronym_part, names, organisation_label
 from actions.leadership import answer_organisation_leaders
-from actions.unknown import unknown_name
+from actions.unknown import answer_unknown_name
 from knowledge.records import Organisation
 
 # "No. 19", "number 19", "#19": the brochure numbers its affiliates 01-47.
@@ -113,10 +113,9 @@ class ActionListAffiliates(KnowledgeAction):
     ignores = frozenset({"year", "role"})  # "affiliates in transport" goes to the industry
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
-        name = unknown_name(turn)
-        if name:  # "is UNISON a rengo affiliate?": not among them
-            turn.say("utter_unknown_name", name=name)
-            return about(None)
+        unknown = answer_unknown_name(turn)  # "is UNISON a rengo affiliate?": not among them
+        if unknown is not None:
+            return unknown
         affiliates = turn.kb.organisations(category="affiliate")
         associated = turn.kb.organisations(category="associated")
         turn.say(
@@ -159,9 +158,8 @@ class ActionAnswerLocals(KnowledgeAction):
         found = [p for p in turn.all("prefecture") if answer_local(turn, p)]
         if found:
             return about("prefecture", prefecture=found[-1])
-        name = unknown_name(turn)
-        if name:  # "who is taro yamada" misread as a question about locals
-            turn.say("utter_unknown_name", name=name)
-            return about(None)
+        unknown = answer_unknown_name(turn)  # "who is taro yamada" misread as a question about locals
+        if unknown is not None:
+            return unknown
         turn.say("utter_locals_overview", count=len(turn.kb.locals()))
         return about("rengo")

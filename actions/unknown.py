@@ -10,8 +10,10 @@ knowledge base.
 from __future__ import annotations
 
 import re
-from typing import FrozenSet, Optional
+from functools import lru_cache
+from typing import Any, Dict, FrozenSet, List, Optional, Text
 
+from actions.base import about
 from actions.context import Turn
 from knowledge.queries import KnowledgeBase
 
@@ -52,17 +54,24 @@ def unknown_name(turn: Turn) -> Optional[str]:
     return name
 
 
+def answer_unknown_name(turn: Turn) -> Optional[List[Dict[Text, Any]]]:
+    """Say that the name asked about is not in the knowledge base; None (nothing said) if it is no such question."""
+    name = unknown_name(turn)
+    if not name:
+        return None
+    turn.say("utter_unknown_name", name=name)
+    return about(None)
+
+
 _WORD = re.compile(r"[^\W\d_]{3,}")
-_VOCABULARY: dict = {}
 
 
+@lru_cache(maxsize=None)
 def _curated_words(kb: KnowledgeBase) -> FrozenSet[str]:
-    """Words of the curated answers (guidance, routes), which the brochure's passages lack."""
-    if id(kb) not in _VOCABULARY:
-        texts = []
-        for topic in kb.guidance_topics():
-            texts.append(topic.title)
-            texts.extend(f"{s.text} {s.basis}" for s in topic.statements)
-        texts.extend(f"{r.name} {r.description} {r.how or ''}" for r in kb.consultation_routes())
-        _VOCABULARY[id(kb)] = frozenset(w.lower() for t in texts for w in _WORD.findall(t))
-    return _VOCABULARY[id(kb)]
+    """Words of the curated answers (guidance, routes), which the brochure's passages lack (read once per kb)."""
+    texts = []
+    for topic in kb.guidance_topics():
+        texts.append(topic.title)
+        texts.extend(f"{s.text} {s.basis}" for s in topic.statements)
+    texts.extend(f"{r.name} {r.description} {r.how or ''}" for r in kb.consultation_routes())
+    return frozenset(w.lower() for t in texts for w in _WORD.findall(t))

@@ -29,29 +29,18 @@ from actions.consultation_form import (
 )
 from bot.consultation.store import ConsultationStore
 from tests.actions.conftest import render
+from tests.support import make_tracker
 
 ROOT = Path(__file__).resolve().parents[2]
-FORM = {"name": "consultation_form"}
 
 
 def tracker(text: str, intent: str, slots: Dict[str, Any], entities: Optional[Dict[str, str]] = None,
             confidence: float = 0.9, active: bool = True, channel: str = "rest") -> Tracker:
-    message = {
-        "text": text,
-        "intent": {"name": intent, "confidence": confidence},
-        "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
-        "intent_ranking": [{"name": intent, "confidence": confidence}],
-    }
-    return Tracker(
-        sender_id="worker-1",
-        slots=dict(slots),
-        latest_message=message,
-        events=[{"event": "user", "text": text, "input_channel": channel}],
-        paused=False,
-        followup_action=None,
-        active_loop=FORM if active else {},
-        latest_action_name="action_listen",
-    )
+    """A message during the form (``active``) or the one that starts it."""
+    t = make_tracker(text, intent, entities=entities, slots=slots, confidence=confidence,
+                     active_loop="consultation_form" if active else None, channel=channel)
+    t.sender_id = "worker-1"
+    return t
 
 
 class Form:

@@ -116,8 +116,7 @@ def test_where_to_get_help_offers_the_topics(run_action, kb):
 
 
 def test_no_offer_of_a_new_request_inside_the_form(kb, domain):
-    tracker = make_tracker("and my leave is refused too", "problem_paid_leave")
-    tracker.active_loop = {"name": "consultation_form"}
+    tracker = make_tracker("and my leave is refused too", "problem_paid_leave", active_loop="consultation_form")
     dispatcher = CollectingDispatcher()
     asyncio.run(ActionGiveGuidance(kb).run(dispatcher, tracker, domain))
     responses = [m.get("response") for m in dispatcher.messages]
