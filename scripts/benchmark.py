@@ -30,6 +30,8 @@ import uuid
 from pathlib import Path
 from typing import List
 
+from docs_section import write_section  # scripts/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv" / "bin"
 MARK_START = "<!-- benchmark:foundation:start -->"
@@ -243,13 +245,7 @@ one. Rasa reloads a conversation's events on every message, so latency grows wit
 a conversation: the "long conversation" line shows by how much. With 20 concurrent users the
 single Rasa process on 2 cores queues requests; p50 there is mostly waiting.
 {MARK_END}"""
-    out = ROOT / args.out
-    text = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n\nEvery figure here comes from a script; each section names its command.\n"
-    if MARK_START in text:
-        text = re.sub(re.escape(MARK_START) + ".*?" + re.escape(MARK_END), lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    out.write_text(text, encoding="utf-8")
+    write_section(ROOT / args.out, MARK_START, MARK_END, section)
     print(section)
     return 0
 

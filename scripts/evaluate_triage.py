@@ -30,7 +30,6 @@ import collections
 import logging
 import os
 import platform
-import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -41,7 +40,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "scripts"))
+
 from actions.guidance import topic_of, topic_ranking, unsure_between  # noqa: E402
+from docs_section import write_section  # noqa: E402
 
 BLIND = ROOT / "tests" / "triage" / "problems_blind.yml"
 DEV = ROOT / "tests" / "triage" / "problems_dev.yml"
@@ -137,16 +139,6 @@ def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
-def write_docs(section: str) -> None:
-    text = DOCS.read_text(encoding="utf-8")
-    if MARK_START in text:
-        pattern = re.compile(re.escape(MARK_START) + r".*?" + re.escape(MARK_END), re.DOTALL)
-        text = pattern.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.write_text(text, encoding="utf-8")
-
-
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "rengo.tar.gz")
@@ -168,7 +160,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     section = markdown(results, args.model)
     print(section)
     if args.docs:
-        write_docs(section)
+        write_section(DOCS, MARK_START, MARK_END, section)
     blind = results[0][2]
     accuracy = blind["correct"] / blind["total"]
     print(f"triage topic accuracy on the blind set: {accuracy:.3f} (bar {args.min})", file=sys.stderr)
