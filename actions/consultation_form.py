@@ -73,7 +73,7 @@ _CANCEL = re.compile(
     re.IGNORECASE,
 )
 #: Intents answered in the middle of the form (rules in consultation_form_digressions.yml).
-DIGRESSION_EXTRA = frozenset({"out_of_scope", "bot_challenge", "request_consultation"})
+DIGRESSION_EXTRA = frozenset({"out_of_scope", "bot_challenge", "request_consultation", "send_media"})
 #: How sure the classifier must be before a reply that is not an answer counts as a side question.
 DIGRESSION_CONFIDENCE = 0.6
 
