@@ -7,14 +7,15 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test setup kb model system-deps test-unit test-data test-nlu test-stories test-questions benchmark clean
+.PHONY: run test setup kb model widget system-deps benchmark clean
 
-## run: set up and start the bot (REST on :5005, actions on :5055)
-run: model
+## run: set up and start the bot (REST and socket.io on :5005, actions on :5055,
+## widget demo page on :8000)
+run: model widget
 	scripts/run_servers.sh
 
 ## test: set up and run every test
-test: system-deps model
+test: system-deps model widget
 	scripts/test.sh
 
 setup:
@@ -27,6 +28,10 @@ kb: setup
 ## model: train the Rasa model when config, domain or data changed
 model: kb
 	scripts/train_if_changed.sh
+
+## widget: install the web widget's npm packages and bundle it (bot/widget/dist)
+widget:
+	scripts/build_widget.sh
 
 system-deps:
 	scripts/system_deps.sh

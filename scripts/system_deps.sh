@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Servers the tests run for real on loopback: PostgreSQL (tracker store) and
-# Redis (lock store). Installed from Debian's packages when missing.
+# What the tests run for real: PostgreSQL (tracker store) and Redis (lock
+# store) on loopback, and Chromium for the web widget's browser tests
+# (Playwright drives Debian's /usr/bin/chromium; it cannot download its own).
+# Installed from Debian's packages when missing.
 set -euo pipefail
 missing=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "==> system packages present (postgresql, redis-server)"
+  echo "==> system packages present (postgresql, redis-server, chromium)"
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then
-  echo "==> missing ${missing[*]}: install them (apt-get install ${missing[*]}) to run the database tests" >&2
+  echo "==> missing ${missing[*]}: install them (apt-get install ${missing[*]}) to run the database and browser tests" >&2
   exit 1
 fi
 echo "==> installing ${missing[*]} with apt-get"
