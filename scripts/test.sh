@@ -7,25 +7,29 @@ RASA=.venv/bin/rasa
 PY=.venv/bin/python
 mkdir -p results
 
-echo "==> [1/5] unit and integration tests (pytest)"
-$PY -m pytest -q tests
+echo "==> [1/6] unit and integration tests (pytest)"
+$PY -m pytest -q tests --ignore=tests/e2e
 
-echo "==> [2/5] rasa data validate"
+echo "==> [2/6] channels end to end: socket.io, the web widget in Chromium, LINE against a stand-in API"
+(cd bot/widget && npm test --silent)
+$PY -m pytest -q tests/e2e
+
+echo "==> [3/6] rasa data validate"
 $RASA data validate --quiet
 
-echo "==> [3/5] NLU evaluation on held-out examples (tests/nlu)"
+echo "==> [4/6] NLU evaluation on held-out examples (tests/nlu)"
 $PY scripts/check_heldout_overlap.py
 $RASA test nlu --model models/rengo.tar.gz --nlu tests/nlu --out results/nlu --quiet
 $PY scripts/check_nlu_report.py results/nlu/intent_report.json --min-f1 0.95
 echo "==> triage: topic accuracy on blind problem descriptions (tests/triage)"
 $PY scripts/evaluate_triage.py --min 0.90 | tee results/triage.md
 
-echo "==> [4/5] test stories (tests/stories)"
+echo "==> [5/6] test stories (tests/stories)"
 $RASA test core --model models/rengo.tar.gz --stories tests/stories \
   --out results/core --fail-on-prediction-errors --quiet
 
-echo "==> [5/5] question set and whole conversations against the running bot over REST"
-export RASA_PORT=${TEST_RASA_PORT:-5105} ACTIONS_PORT=${TEST_ACTIONS_PORT:-5155}
+echo "==> [6/6] question set and whole conversations against the running bot over REST"
+export RASA_PORT=${TEST_RASA_PORT:-5105} ACTIONS_PORT=${TEST_ACTIONS_PORT:-5155} WEB_PORT=off
 export TRACKER_STORE_URL=sqlite:///build/test-tracker.sqlite3
 export CONSULTATION_DB_URL=sqlite:///build/test-consultations.sqlite3
 rm -f build/test-tracker.sqlite3 build/test-consultations.sqlite3
