@@ -5,11 +5,19 @@ appears as "RENGO", "RENGU", "RENO" or "Rengo", quotes are a mix of straight
 and curly, and markup (``<b>``, ``**``, ``\\_``) is left in the text. Every
 stored string goes through :func:`clean_text`, so users, lookups and tests see
 one spelling.
+
+Users' messages are folded too, but their offsets must still point into what
+the user typed (entities, tokens, urgent cues): :func:`normalise_with_offsets`
+NFKC-normalises text and keeps, for every output character, the original span
+it came from. The urgent-message detector (knowledge/urgent.py) and the NLU
+tokenizer (bot/nlu/multilingual_tokenizer.py) both build on it.
 """
 from __future__ import annotations
 
 import re
-from typing import Optional, Tuple
+import unicodedata
+from dataclasses import dataclass
+from typing import List, Optional, Tuple
 
 _OCR_FIXES: Tuple[Tuple[re.Pattern[str], str], ...] = (
     # RENGU, RENGUs, RENGU's, DENKI RENGU, RENGU-RIALS ...
@@ -146,3 +154,59 @@ def plural_role(role: str, count: int = 2) -> str:
 def name_key(text: str) -> str:
     """Case-, spacing- and OCR-insensitive key for comparing names."""
     return collapse_spaces(straight_quotes(fix_ocr(text.upper()))).casefold()
+
+
+# --- users' text, with offsets ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised text plus, for each of its characters, the original span it was made from."""
+
+    text: str
+    starts: Tuple[int, ...]
+    ends: Tuple[int, ...]
+
+    def span(self, start: int, end: int) -> Tuple[int, int]:
+        """Original ``(start, end)`` of the normalised slice ``[start, end)`` (``start < end``)."""
+        return self.starts[start], self.ends[end - 1]
+
+
+def joins_previous(char: str) -> bool:
+    """True for marks that compose with the character before them under NFKC.
+
+    Half-width ``ﾞ``/``ﾟ`` (U+FF9E/U+FF9F) decompose to the combining voiced marks, which is how
+    ``ﾊﾟ`` becomes ``パ``; combining accents after a Latin letter behave the same way.
+    """
+    return unicodedata.combining(unicodedata.normalize("NFKD", char)[0]) != 0
+
+
+def normalise_with_offsets(text: str) -> Normalised:
+    """NFKC-normalise ``text`` and keep the original span of every output character.
+
+    The text is normalised cluster by cluster (a character and the marks that compose with it),
+    so every output character belongs to exactly one original span. A cluster that expands
+    (``㈱`` -> ``(株)``) maps all of its output characters to its whole original span.
+    """
+    if text.isascii():  # NFKC leaves ASCII alone: the common English case stays cheap
+        offsets = tuple(range(len(text)))
+        return Normalised(text, offsets, tuple(i + 1 for i in offsets))
+    chars: List[str] = []
+    starts: List[int] = []
+    ends: List[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and joins_previous(text[j]):
+            j += 1
+        folded = unicodedata.normalize("NFKC", text[i:j])
+        chars.append(folded)
+        starts.extend([i] * len(folded))
+        ends.extend([j] * len(folded))
+        i = j
+    return Normalised("".join(chars), tuple(starts), tuple(ends))
+
+
+def fold_width(text: str) -> str:
+    """The width-folded form: ``fold_width("ＪＡＭの会長") == "JAMの会長"``, ``ﾊﾟﾜﾊﾗ`` -> ``パワハラ``."""
+    return normalise_with_offsets(text).text

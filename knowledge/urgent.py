@@ -14,13 +14,14 @@ me" is ordinary, "this overtime is killing me and I want to die" is not.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple, Union
 
 import yaml
+
+from knowledge.normalize import Normalised, normalise_with_offsets
 
 #: Kinds from most to least urgent; :meth:`UrgentDetector.detect` reports the first that matches.
 KINDS: Tuple[str, ...] = ("suicide", "self_harm", "violence", "danger")
@@ -32,9 +33,6 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "curated" / "urgent_patterns.ym
 _APOSTROPHES = frozenset("'\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\u2032\uff07")
 _DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
-# Half-width katakana voicing marks (and combining marks) belong to the letter
-# before them: NFKC must see "ｶﾞ" whole to give "ガ".
-_JOINERS = frozenset("\uff9e\uff9f\u3099\u309a")
 _MACRO = re.compile(r"\{\{(\w+)\}\}")
 # Kana, CJK ideographs and their punctuation (after NFKC, half-width kana are full-width).
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -51,19 +49,6 @@ class UrgentMatch:
     end: int
 
 
-@dataclass(frozen=True)
-class Normalised:
-    """Normalised text plus, for each of its characters, the original span it came from."""
-
-    text: str
-    starts: Tuple[int, ...]
-    ends: Tuple[int, ...]
-
-    def span(self, start: int, end: int) -> Tuple[int, int]:
-        """Map ``[start, end)`` of the normalised text back to the original text."""
-        return self.starts[start], self.ends[end - 1]
-
-
 def normalise(text: str) -> Normalised:
     """NFKC, casefold, no apostrophes, single spaces, "dieeee" -> "die"; keeps offsets.
 
@@ -71,17 +56,12 @@ def normalise(text: str) -> Normalised:
     katakana, curly apostrophes, stretched letters. Patterns are written once,
     against this form, and offsets still point into what the user wrote.
     """
+    width = normalise_with_offsets(text)  # NFKC by cluster: "ｶﾞ" -> "ガ", offsets kept
     chars: List[str] = []
     starts: List[int] = []
     ends: List[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        j = i + 1
-        while j < n and (text[j] in _JOINERS or unicodedata.combining(text[j])):
-            j += 1
-        segment = text[i:j]
-        folded = segment.lower() if segment.isascii() else unicodedata.normalize("NFKC", segment).casefold()
-        for ch in folded:
+    for folded, start, end in zip(width.text, width.starts, width.ends):
+        for ch in folded.casefold():
             if ch in _APOSTROPHES or ch in _INVISIBLE:
                 continue
             if ch in _DASHES:
@@ -91,9 +71,8 @@ def normalise(text: str) -> Normalised:
                     continue
                 ch = " "
             chars.append(ch)
-            starts.append(i)
-            ends.append(j)
-        i = j
+            starts.append(start)
+            ends.append(end)
     if chars and chars[-1] == " ":
         del chars[-1], starts[-1], ends[-1]
     # No English word has one letter three times running: "dieeee" is "die".

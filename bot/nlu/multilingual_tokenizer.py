@@ -8,7 +8,7 @@ is split exactly as WhitespaceTokenizer splits it, so an English message gets th
 offsets as before and the English model's features do not change.
 
 Token texts are NFKC-normalised (``ＪＡＭ`` -> ``JAM``, ``ﾊﾟﾜﾊﾗ`` -> ``パワハラ``, see
-``bot.nlu.normalize_ja``); ``start``/``end`` always index the original message. A Japanese token's
+``knowledge.normalize``); ``start``/``end`` always index the original message. A Japanese token's
 lemma is Sudachi's normalised form, which CountVectorsFeaturizer uses by default (``use_lemma``):
 ``わから``/``分かり`` both count as ``分かる``, ``イジメ``/``いじめ`` as ``苛め``, ``払わ``/``払っ``
 as ``払う``, so polite and casual forms and kana/kanji spellings share features.
@@ -42,7 +42,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.normalize_ja import NormalisedText, normalise_with_offsets
+from knowledge.normalize import Normalised, normalise_with_offsets
 
 if TYPE_CHECKING:  # spaCy (and with it thinc/TensorFlow and Sudachi) is loaded on first use
     from spacy.tokens import Doc
@@ -232,7 +232,7 @@ class MultilingualTokenizer(Tokenizer):
         return text
 
     @staticmethod
-    def _to_original(token: Token, normalised: NormalisedText) -> Token:
+    def _to_original(token: Token, normalised: Normalised) -> Token:
         """The same token with ``start``/``end`` moved from the NFKC text to the original."""
         if token.end <= token.start:  # the empty message: WhitespaceTokenizer gives ("", 0, 0)
             return token

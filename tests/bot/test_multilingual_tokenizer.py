@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import bot.nlu.multilingual_tokenizer as tokenizer_module
 from bot.nlu.multilingual_tokenizer import MultilingualTokenizer
-from bot.nlu.normalize_ja import normalise, normalise_with_offsets
+from knowledge.normalize import fold_width, normalise_with_offsets
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPONENT_PATH = "bot.nlu.multilingual_tokenizer.MultilingualTokenizer"
@@ -50,7 +50,7 @@ def tokens_of(tokenizer: MultilingualTokenizer, text: str) -> List[Tuple[str, in
     """(text, start, end) of each token; every offset pair must slice the original surface."""
     tokens = tokenizer.tokenize(Message(data={TEXT: text}), TEXT)
     for token in tokens:
-        assert normalise(text[token.start : token.end]) == token.text, token
+        assert fold_width(text[token.start : token.end]) == token.text, token
     return [(token.text, token.start, token.end) for token in tokens]
 
 
@@ -201,11 +201,11 @@ def test_token_pattern_splits_in_normalised_text_with_original_offsets(tmp_path:
 
 
 def test_normalise_folds_widths_and_keeps_case() -> None:
-    assert normalise("ＪＡＭの会長") == "JAMの会長"
-    assert normalise("ｊａｍ") == "jam"
-    assert normalise("ﾊﾟﾜﾊﾗ") == "パワハラ"
-    assert normalise("１２月") == "12月"
-    assert normalise("わかる") == "わかる"  # kana/kanji variants are the tokenizer's job
+    assert fold_width("ＪＡＭの会長") == "JAMの会長"
+    assert fold_width("ｊａｍ") == "jam"
+    assert fold_width("ﾊﾟﾜﾊﾗ") == "パワハラ"
+    assert fold_width("１２月") == "12月"
+    assert fold_width("わかる") == "わかる"  # kana/kanji variants are the tokenizer's job
 
 
 def test_normalise_with_offsets_maps_back_to_the_original() -> None:
