@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "rengo.tar.gz"
@@ -60,6 +61,9 @@ class BotServers:
             raise RuntimeError("these servers were started without the web page (web_port=None)")
         return f"http://127.0.0.1:{self.web_port}"
 
+    def ports(self) -> List[int]:
+        return [p for p in (self.rasa_port, self.actions_port, self.web_port) if p is not None]
+
     def environment(self) -> Dict[str, str]:
         env = dict(os.environ)
         env.update(
@@ -78,6 +82,10 @@ class BotServers:
     def start(self) -> None:
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run `make model` first")
+        # Another bot on these ports would answer the readiness probe in our place.
+        busy = [port for port in self.ports() if _someone_listens_on(port)]
+        if busy:
+            raise RuntimeError(f"port(s) {busy} already in use (another bot?): stop it or choose other ports")
         self.workdir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         self._process = subprocess.Popen(
@@ -138,3 +146,11 @@ class BotServers:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+
+def _someone_listens_on(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
