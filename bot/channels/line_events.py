@@ -49,12 +49,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Mapping, Optional
 
-from sqlalchemy import CheckConstraint, Column, Index, Integer, String, create_engine, delete, update
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import CheckConstraint, Column, Index, Integer, String, delete, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base
 
 from bot.consultation.schema import UTCDateTime, utc_now
+from bot.database import open_engine
 
 URL_VARIABLE = "LINE_EVENT_STORE_URL"
 EVENT_ID_MAX_CHARS = 64
@@ -146,11 +147,7 @@ class LineEventStore:
         clock: Callable[[], datetime] = utc_now,
     ) -> "LineEventStore":
         """Open the database at ``url`` (default ``store_url()``), creating the table if missing."""
-        url = url or store_url()
-        parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+        engine = open_engine(url or store_url())
         Base.metadata.create_all(engine)
         return cls(engine, claim_timeout=claim_timeout, clock=clock)
 

@@ -16,15 +16,15 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import create_engine, event, select
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import delete, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.consultation import config
+from bot.database import open_engine
 from bot.consultation.schema import (
     STATUSES,
     ConsultationNoteRow,
@@ -53,6 +53,8 @@ STAFF_MAX_CHARS = 100
 CHANNEL_MAX_CHARS = 50
 CONVERSATION_ID_MAX_CHARS = 255
 LIST_MAX_LIMIT = 500
+#: Conversation ids per ``IN (...)`` list when deleting.
+DELETE_CHUNK = 500
 
 
 class ConsentRequired(ValueError):
@@ -135,15 +137,8 @@ class ConsultationStore:
         An engine passed to ``__init__`` instead should also be created with
         ``hide_parameters=True``, or a logged SQL statement may hold contact details.
         """
-        url = url or config.database_url()
-        parsed = make_url(url)
-        sqlite = parsed.get_backend_name() == "sqlite"
-        if sqlite and parsed.database not in (None, "", ":memory:"):
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        # hide_parameters: SQL logging and database errors must not carry what workers wrote.
-        engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
-        if sqlite:
-            event.listen(engine, "connect", _enforce_sqlite_foreign_keys)
+        # open_engine hides parameters: SQL logging and errors must not carry what workers wrote.
+        engine = open_engine(url or config.database_url())
         create_schema(engine)
         return cls(engine)
 
@@ -265,6 +260,58 @@ class ConsultationStore:
         logger.info("note added to consultation request %s", logged)
         return result
 
+    def count(
+        self,
+        status: Optional[str] = None,
+        topic: Optional[str] = None,
+        prefecture: Optional[str] = None,
+    ) -> int:
+        """How many requests ``list`` would return with these filters and no limit (for paging)."""
+        query = select(func.count()).select_from(ConsultationRequestRow)
+        for condition in _filters(status, topic, prefecture):
+            query = query.where(condition)
+        with Session(self.engine, future=True) as s:
+            return int(s.scalar(query) or 0)
+
+    # --- deletion -----------------------------------------------------------------------
+
+    def delete_for_conversation(self, conversation_id: str) -> int:
+        """Delete every request (and its notes) made in this conversation, whatever its status.
+
+        For a worker who asked to be forgotten. Returns the number of requests deleted.
+        """
+        return self.delete_for_conversations([conversation_id])
+
+    def delete_for_conversations(self, conversation_ids: Iterable[str]) -> int:
+        """``delete_for_conversation`` for several conversations in one transaction."""
+        ids = sorted({c for c in conversation_ids if isinstance(c, str) and c})
+        deleted = 0
+        with Session(self.engine, future=True) as s, s.begin():
+            for start in range(0, len(ids), DELETE_CHUNK):
+                chunk = ids[start : start + DELETE_CHUNK]
+                requests = select(ConsultationRequestRow.id).where(ConsultationRequestRow.conversation_id.in_(chunk))
+                deleted += _delete_requests(s, requests)
+        if deleted:
+            logger.info("deleted %d consultation requests with their conversations", deleted)
+        return deleted
+
+    def purge_closed_before(self, cutoff: datetime) -> int:
+        """Delete ``closed`` requests (and their notes) not updated since ``cutoff``.
+
+        Requests still ``new`` or ``in_progress`` are never purged, however old:
+        someone still has to follow them up. Returns the number deleted.
+        """
+        if cutoff.tzinfo is None or cutoff.utcoffset() is None:
+            raise ValueError("cutoff must be timezone-aware")
+        requests = select(ConsultationRequestRow.id).where(
+            ConsultationRequestRow.status == "closed", ConsultationRequestRow.updated_at < cutoff
+        )
+        with Session(self.engine, future=True) as s, s.begin():
+            deleted = _delete_requests(s, requests)
+        if deleted:
+            logger.info("purged %d closed consultation requests", deleted)
+        return deleted
+
     # --- helpers ------------------------------------------------------------------------
 
     def _now(self) -> datetime:
@@ -307,6 +354,37 @@ class ConsultationStore:
         return notes
 
 
+def _filters(status: Optional[str], topic: Optional[str], prefecture: Optional[str]) -> List[Any]:
+    """The WHERE conditions of ``list``'s filters, validated the same way."""
+    conditions: List[Any] = []
+    if status is not None:
+        conditions.append(ConsultationRequestRow.status == _status(status))
+    if topic is not None:
+        conditions.append(ConsultationRequestRow.topic == validate_topic(topic))
+    if prefecture is not None:
+        conditions.append(ConsultationRequestRow.prefecture == validate_prefecture(prefecture))
+    return conditions
+
+
+def _delete_requests(s: Session, request_ids: Any) -> int:
+    """Delete the requests selected by ``request_ids`` (a subquery) and their notes.
+
+    The notes' foreign key cascades, but they are deleted explicitly first so that
+    an engine handed in without SQLite's ``foreign_keys`` pragma leaves none behind.
+    """
+    s.execute(
+        delete(ConsultationNoteRow)
+        .where(ConsultationNoteRow.request_id.in_(request_ids))
+        .execution_options(synchronize_session=False)
+    )
+    result = s.execute(
+        delete(ConsultationRequestRow)
+        .where(ConsultationRequestRow.id.in_(request_ids))
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
 def _status(status: Any) -> str:
     if status not in STATUSES:
         raise ValueError(f"status must be one of {STATUSES}")
@@ -346,9 +424,3 @@ def _stored(row: ConsultationRequestRow, notes: Sequence[Note]) -> StoredRequest
         notes=tuple(notes),
     )
 
-
-def _enforce_sqlite_foreign_keys(connection: Any, _record: Any) -> None:
-    """SQLite leaves foreign keys unchecked unless asked, per connection."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()

@@ -6,41 +6,12 @@ These start real servers on loopback (tests/integration/servers.py). In CI
 from __future__ import annotations
 
 import asyncio
-import os
 
-import pytest
 
 from bot.endpoints import render
-from servers import postgres_server, redis_server
 
 
-def _skip_unless_installed(error: RuntimeError) -> None:
-    """Locally a missing server package skips with how to install it; in CI it fails."""
-    if os.environ.get("CI") or "not installed" not in str(error):
-        raise error
-    pytest.skip(str(error))
 
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    try:
-        manager = postgres_server()
-        url = manager.__enter__()
-    except RuntimeError as error:
-        _skip_unless_installed(error)
-    yield url
-    manager.__exit__(None, None, None)
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    try:
-        manager = redis_server(tmp_path_factory.mktemp("redis"))
-        url = manager.__enter__()
-    except RuntimeError as error:
-        _skip_unless_installed(error)
-    yield url
-    manager.__exit__(None, None, None)
 
 
 def test_conversations_persist_in_postgresql(postgres_url):

@@ -5,15 +5,12 @@ PostgreSQL is started on loopback by tests/integration/servers.py. In CI
 """
 from __future__ import annotations
 
-import os
 import threading
 from datetime import datetime, timedelta, timezone
-from typing import Iterator, List
+from typing import List
 
-import pytest
 
 from bot.channels.line_events import Claim, LineEventStore
-from tests.integration.servers import postgres_server
 
 
 class Clock:
@@ -23,18 +20,6 @@ class Clock:
     def __call__(self) -> datetime:
         return self.now
 
-
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    try:
-        manager = postgres_server()
-        url = manager.__enter__()
-    except RuntimeError as error:
-        if os.environ.get("CI") or "not installed" not in str(error):
-            raise
-        pytest.skip(str(error))
-    yield url
-    manager.__exit__(None, None, None)
 
 
 def test_line_events_are_answered_once_across_processes_and_restarts_on_postgresql(postgres_url: str) -> None:

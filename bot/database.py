@@ -1,0 +1,36 @@
+"""Opening the project's own SQL databases the same way everywhere.
+
+Every store that can hold what workers wrote (consultation requests, LINE
+events, the staff console) opens its engine here: the SQLite file's folder is
+created, connections are checked before use, statement parameters never reach
+logs or error messages (``hide_parameters``), and on SQLite foreign keys are
+enforced and a busy database is waited for instead of failing at once.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def open_engine(url: str) -> Engine:
+    """An engine for ``url`` (SQLite or PostgreSQL) with the settings above."""
+    parsed = make_url(url)
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True, pool_pre_ping=True, hide_parameters=True)
+    if sqlite:
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
