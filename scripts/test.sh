@@ -29,7 +29,7 @@ $RASA test core --model models/rengo.tar.gz --stories tests/stories \
   --out results/core --fail-on-prediction-errors --quiet
 
 echo "==> [6/6] question set and whole conversations against the running bot over REST"
-export RASA_PORT=${TEST_RASA_PORT:-5105} ACTIONS_PORT=${TEST_ACTIONS_PORT:-5155} WEB_PORT=off
+export RASA_PORT=${TEST_RASA_PORT:-5105} ACTIONS_PORT=${TEST_ACTIONS_PORT:-5155} WEB_PORT=off CONSOLE_PORT=off
 export TRACKER_STORE_URL=sqlite:///build/test-tracker.sqlite3
 export CONSULTATION_DB_URL=sqlite:///build/test-consultations.sqlite3
 rm -f build/test-tracker.sqlite3 build/test-consultations.sqlite3

@@ -1,6 +1,6 @@
 """Start the real bot (scripts/run_servers.sh) for end-to-end tests.
 
-    servers = BotServers(rasa_port=5205, actions_port=5255, web_port=8205,
+    servers = BotServers(rasa_port=5205, actions_port=5255, web_port=8205, console_port=None,
                          env={"LINE_API_BASE_URL": standin.url, ...}, workdir=tmp_path)
     servers.start()       # waits until the bot answers over REST
     servers.restart()     # stop, then start again with the same env and files
@@ -36,11 +36,13 @@ class BotServers:
         workdir: Path,
         web_port: Optional[int] = None,
         env: Optional[Dict[str, str]] = None,
+        console_port: Optional[int] = None,
         startup_timeout: float = 240.0,
     ) -> None:
         self.rasa_port = rasa_port
         self.actions_port = actions_port
         self.web_port = web_port
+        self.console_port = console_port
         self.workdir = Path(workdir)
         self.extra_env = dict(env or {})
         self.startup_timeout = startup_timeout
@@ -56,13 +58,19 @@ class BotServers:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
     @property
+    def console_url(self) -> str:
+        if self.console_port is None:
+            raise RuntimeError("these servers were started without the console (console_port=None)")
+        return f"http://localhost:{self.console_port}"
+
+    @property
     def web_url(self) -> str:
         if self.web_port is None:
             raise RuntimeError("these servers were started without the web page (web_port=None)")
         return f"http://127.0.0.1:{self.web_port}"
 
     def ports(self) -> List[int]:
-        return [p for p in (self.rasa_port, self.actions_port, self.web_port) if p is not None]
+        return [p for p in (self.rasa_port, self.actions_port, self.web_port, self.console_port) if p is not None]
 
     def environment(self) -> Dict[str, str]:
         env = dict(os.environ)
@@ -70,6 +78,8 @@ class BotServers:
             RASA_PORT=str(self.rasa_port),
             ACTIONS_PORT=str(self.actions_port),
             WEB_PORT=str(self.web_port) if self.web_port is not None else "off",
+            CONSOLE_PORT=str(self.console_port) if self.console_port is not None else "off",
+            CONSOLE_DB_URL=f"sqlite:///{self.workdir / 'console.sqlite3'}",
             TRACKER_STORE_URL=f"sqlite:///{self.workdir / 'tracker.sqlite3'}",
             CONSULTATION_DB_URL=f"sqlite:///{self.workdir / 'consultations.sqlite3'}",
             LINE_EVENT_STORE_URL=f"sqlite:///{self.workdir / 'line-events.sqlite3'}",
@@ -121,13 +131,19 @@ class BotServers:
                 answered = bool(json.load(response))
         except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
             return False
-        if not answered or self.web_port is None:
-            return answered
-        try:
-            with urllib.request.urlopen(self.web_url + "/", timeout=5) as response:
-                return response.status == 200
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+        if not answered:
             return False
+        # the widget's page answers 200; the console sends anonymous visitors to its login page
+        pages = [self.web_url + "/"] if self.web_port is not None else []
+        pages += [self.console_url + "/login"] if self.console_port is not None else []
+        for page in pages:
+            try:
+                with urllib.request.urlopen(page, timeout=5) as response:
+                    if response.status != 200:
+                        return False
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                return False
+        return True
 
     def stop(self) -> None:
         process, self._process = self._process, None

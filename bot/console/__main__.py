@@ -1,0 +1,3 @@
+from bot.console.cli import main
+
+raise SystemExit(main())
