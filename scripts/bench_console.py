@@ -1049,13 +1049,14 @@ def report(args: argparse.Namespace, backend: str, stats: Dict[str, Any], cases:
     pct = lambda k: f"{100 * mix.get(k, 0) / max(n, 1):.1f}%"
     rows = []
     for c in cases:
-        ok = "yes" if c.p95 < TARGET_MS else "**no**"
+        # the target is for pages; an export is a file download, measured to show its scale
+        ok = "download" if c.kind == "export" else ("yes" if c.p95 < TARGET_MS else "**no**")
         matches = "" if c.matches is None else f"{c.matches:,}"
         if c.expected is not None and c.matches != c.expected:
             matches += f" (**wrong**: {c.expected:,} contain every word)"
         rows.append(f"| {c.label} | `{c.path if len(c.path) < 70 else c.path[:67] + '...'}` | {matches} | "
                     f"{statistics_median(c.samples):.0f} | {c.p95:.0f} | {max(c.samples):.0f} | {ok} |")
-    missed = [c.label for c in cases if c.p95 >= TARGET_MS]
+    missed = [c.label for c in cases if c.kind != "export" and c.p95 >= TARGET_MS]
     duplicates = ("\nThe walk through the \"Older\" pages showed a conversation twice: keyset pagination is broken."
                   if notes.get("deep_duplicates") else "")
     wrong = [c.label for c in cases if c.expected is not None and c.matches != c.expected]
@@ -1073,13 +1074,13 @@ def report(args: argparse.Namespace, backend: str, stats: Dict[str, Any], cases:
             skip = True
         elif not arg.startswith(("--workdir=", "--samples=", "--out=", "--no-write")):
             shown.append(re.sub(r"(\w+://[^:/@]*:)[^@]*@", r"\1...@", arg))
-    options = shlex.join(shown) or "defaults"
+    command = " ".join([".venv/bin/python scripts/bench_console.py", shlex.join(shown)]).strip()
     return f"""<!-- benchmark:{mark}:start -->
 ## Staff console: {n:,} conversations on {backend.split()[0]}
 
 Measured {time.strftime('%Y-%m-%d')} on {machine()}; {backend}.
 
-Command: `.venv/bin/python scripts/bench_console.py` (options: `{options}`)
+Command: `{command}`
 
 Data (random seed {args.seed}): {n:,} conversations over the last {DAYS} days, {stats['events']:,} tracker
 events ({stats['events'] / max(n, 1):.1f} per conversation), as Rasa's `SQLTrackerStore` writes them;
@@ -1098,7 +1099,8 @@ tagged `{TAG}` {pct('tagged')}, reviewed {pct('reviewed')}.
 
 Latency of the real server (`python -m bot.console serve`, waitress, 8 threads) seen by one
 logged-in reviewer over HTTP on loopback, time to the last byte: {args.warmup} warm-up requests, then
-{args.requests} sequential requests per case ({args.export_requests} for the export). Target: p95 under {TARGET_MS} ms.
+{args.requests} sequential requests per case ({args.export_requests} for the export). Target: p95 under {TARGET_MS} ms
+for every page (the export is a file download: its time shows how it scales).
 
 | case | request | conversations | p50 ms | p95 ms | max ms | p95 < {TARGET_MS} ms |
 |---|---|---|---|---|---|---|

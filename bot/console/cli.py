@@ -3,7 +3,7 @@
     python -m bot.console users add NAME --role reviewer|counsellor|admin
     python -m bot.console users list | password NAME | role NAME ROLE | deactivate NAME | activate NAME
     python -m bot.console serve [--host 127.0.0.1] [--port 8080]
-    python -m bot.console sync                     # index new conversations now
+    python -m bot.console sync [--full]            # index new conversations now (--full: all again)
     python -m bot.console purge [--older-than-days N]   # the retention period (CONSOLE_RETENTION_DAYS)
 
 Passwords are asked twice without echo, or read from standard input with
@@ -68,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("activate", "deactivate"):
         users_sub.add_parser(name, help=f"{name} an account").add_argument("username")
 
-    sub.add_parser("sync", help="index conversations added to the tracker store since the last sync")
+    sync = sub.add_parser("sync", help="index conversations added to the tracker store since the last sync")
+    sync.add_argument("--full", action="store_true",
+                      help="recompute every conversation (after changing the redaction rules or FAILURE_RESPONSES)")
     purge = sub.add_parser("purge", help="delete conversations older than the retention period")
     purge.add_argument("--older-than-days", type=float, default=None,
                        help="default: CONSOLE_RETENTION_DAYS (365)")
@@ -93,7 +95,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.command == "users":
             return _users(console, args)
         if args.command == "sync":
-            return _sync(console)
+            return _sync(console, full=args.full)
         return _purge(console, settings, args)
     except (InvalidAccount, LookupError) as problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -147,11 +149,11 @@ def _progress(label: str):
     return report
 
 
-def _sync(console) -> int:
+def _sync(console, full: bool = False) -> int:
     if not console.tracker_ready():
         print("the tracker store has no conversations yet (start the bot first)")
         return 0
-    result = console.indexer.sync(progress=_progress("indexing conversations"))
+    result = console.indexer.sync(progress=_progress("indexing conversations"), full=full)
     console.after_sync(result.conversations)
     print(f"\nindexed {result.conversations:,} conversations up to tracker event {result.last_event_id:,}")
     return 0
