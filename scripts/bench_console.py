@@ -928,7 +928,7 @@ def build_cases(console: Any, now: datetime) -> List[Case]:
         Case("search common English word \"overtime\"", q(q="overtime"), expected=expect("overtime")),
         Case("search rare English word \"forklift\"", q(q="forklift"), expected=expect("forklift")),
         Case("search Japanese 3 characters \"残業代\"", q(q="残業代"), expected=expect("残業代")),
-        Case("search Japanese 2 characters \"有給\" (no trigram)", q(q="有給"), expected=expect("有給")),
+        Case("search Japanese 2 characters \"有給\" (too short for trigrams)", q(q="有給"), expected=expect("有給")),
         Case("search two words \"paid leave\"", q(q="paid leave"), expected=expect("paid leave")),
         Case("search + filter: \"overtime\" & channel=line", q(q="overtime", channel="line"),
              expected=expect("overtime", "line")),
