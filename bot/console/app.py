@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, stream_with_context, url_for
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.console import charts
 from bot.console.accounts import InvalidAccount, LoginThrottled
@@ -79,6 +80,9 @@ def create_app(settings: Optional[ConsoleSettings] = None, *, console: Optional[
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=64 * 1024)
     app.extensions["console"] = console
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     cookie_name = "console_session"
     secure = settings.cookie_secure
 

@@ -16,6 +16,10 @@
   intent confidence was below it.
 - ``CONSOLE_SYNC_SECONDS`` (``5``): how stale the conversation index may be
   before a page brings it up to date with the tracker store.
+- ``CONSOLE_TRUSTED_PROXIES`` (``0``): how many reverse proxies in front of the
+  console set ``X-Forwarded-For``/``-Proto``; with 1 behind nginx the login
+  limits and the audit log see the staff member's address, not the proxy's.
+  Leave 0 when the console is reached directly: the header could be forged.
 """
 from __future__ import annotations
 
@@ -74,6 +78,7 @@ class ConsoleSettings:
     retention_days: float = 365
     low_confidence: float = 0.45
     sync_seconds: float = 5
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "ConsoleSettings":
@@ -90,4 +95,5 @@ class ConsoleSettings:
             retention_days=_number(env, "CONSOLE_RETENTION_DAYS", 365, 1),
             low_confidence=_number(env, "CONSOLE_LOW_CONFIDENCE", 0.45, 0),
             sync_seconds=_number(env, "CONSOLE_SYNC_SECONDS", 5, 0),
+            trusted_proxies=int(_number(env, "CONSOLE_TRUSTED_PROXIES", 0, 0)),
         )

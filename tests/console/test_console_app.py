@@ -432,3 +432,17 @@ def test_statistics_are_refreshed_for_the_planner(console):
     with console.engine.connect() as connection:
         tables = {row[0] for row in connection.execute(text("SELECT tbl FROM sqlite_stat1"))}
     assert {"console_conversations", "console_conversation_intents"} <= tables
+
+
+@pytest.mark.parametrize("proxies, expected", [(0, "127.0.0.1"), (1, "203.0.113.7")])
+def test_the_audit_log_sees_the_client_behind_a_trusted_proxy_only(console, proxies, expected):
+    from dataclasses import replace
+
+    app = create_app(replace(console.settings, trusted_proxies=proxies), console=console)
+    client = app.test_client()
+    forwarded = {"X-Forwarded-For": "203.0.113.7"}
+    page = client.get("/login", base_url="https://localhost", headers=forwarded)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    client.post("/login", data={"username": "rita", "password": "wrong", "csrf_token": token},
+                base_url="https://localhost", headers=forwarded, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert console.audit.list(action="login_failed")[0].address == expected
