@@ -172,6 +172,20 @@ class Normalised:
         return self.starts[start], self.ends[end - 1]
 
 
+#: The letters of written Japanese, for a regex character class on NFKC text: 々〆〇, hiragana,
+#: katakana (with ・ and ー), small katakana extensions and kanji (rarer ones such as 𠮷 too).
+JAPANESE_LETTERS = (
+    "\u3005-\u3007"
+    "\u3040-\u309f"
+    "\u30a0-\u30ff"
+    "\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\U00020000-\U0003134f"
+)
+#: Japanese punctuation and marks (、。「」『』〜 and the letters 々〆〇 among them).
+JAPANESE_MARKS = "\u3001-\u303f"
+
+
 def joins_previous(char: str) -> bool:
     """True for marks that compose with the character before them under NFKC.
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-#: Kanji (with 々 and 〆), hiragana, katakana (with ー), half-width forms folded by NFKC first.
-_RUN = re.compile(r"[\u3005\u3006\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+from knowledge.normalize import JAPANESE_LETTERS
+
+#: A run of kanji and kana (no punctuation: a pair never spans 、or 。), on NFKC text.
+_RUN = re.compile(f"[{JAPANESE_LETTERS}]+")
 
 
 def is_japanese_pair(word: str) -> bool:

@@ -42,7 +42,7 @@ from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge.normalize import Normalised, normalise_with_offsets
+from knowledge.normalize import JAPANESE_LETTERS, JAPANESE_MARKS, Normalised, normalise_with_offsets
 
 if TYPE_CHECKING:  # spaCy (and with it thinc/TensorFlow and Sudachi) is loaded on first use
     from spacy.tokens import Doc
@@ -52,16 +52,7 @@ JAPANESE_LEMMAS = ("normalized", "dictionary", "surface")
 
 # Characters handed to Sudachi, checked on the NFKC text (so half-width katakana and full-width
 # Latin are already folded; full-width ？！ are ASCII by then and split like English punctuation).
-_JAPANESE_RUN = re.compile(
-    "["
-    "\u3001-\u303f"  # Japanese punctuation and marks: 、。「」『』〜 々 〆 〇
-    "\u3040-\u309f"  # hiragana
-    "\u30a0-\u30ff"  # katakana, ・ and the prolonged sound mark ー
-    "\u31f0-\u31ff"  # small katakana extensions
-    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # kanji
-    "\U00020000-\U0003134f"  # rarer kanji (𠮷)
-    "]+"
-)
+_JAPANESE_RUN = re.compile(f"[{JAPANESE_MARKS}{JAPANESE_LETTERS}]+")
 # Sudachi refuses input over 49,149 bytes; a run is cut into pieces well below that (4 bytes
 # per character at most), preferably after a Japanese full stop or comma.
 _MAX_CHUNK_CHARS = 4096
