@@ -41,6 +41,7 @@ from bot.console.schema import (
     search_table,
 )
 from bot.console.tracker import TrackerEvent, TrackerReader
+from bot.console.transcript import contact_values
 
 #: ``console_state`` key of the highest tracker event id indexed.
 MARK_KEY = "tracker_last_event_id"
@@ -61,7 +62,6 @@ URGENT_INTENT = "report_urgent"
 URGENT_SLOT = "urgent_flag"
 CONSULTATION_FORM = "consultation_form"
 REFERENCE_SLOT = "consultation_reference"
-CONTACT_SLOT = "consult_contact_value"
 
 #: Responses (domain.yml) by which the bot says it could not answer or did not understand.
 #: A conversation with one of them is a "fallback" conversation: something for staff
@@ -160,7 +160,6 @@ def summarise(sender_id: str, events: Sequence[TrackerEvent], redactor: Redacts)
     fallback = urgent = consultation = False
     form: Optional[str] = None  # the form running when a message came
     reference: Optional[str] = None
-    known: List[str] = []
 
     for event in events:
         data = event.data
@@ -199,9 +198,8 @@ def summarise(sender_id: str, events: Sequence[TrackerEvent], redactor: Redacts)
             elif slot == REFERENCE_SLOT and _filled(value):
                 consultation = True
                 reference = _short(str(value).strip(), REFERENCE_MAX_CHARS)
-            elif slot == CONTACT_SLOT and _filled(value) and str(value) not in known:
-                known.append(str(value))
 
+    known = contact_values(events)
     redacted = [redactor.redact(message, known) for message in texts]
     return Summary(
         sender_id=sender_id,

@@ -16,8 +16,8 @@ from typing import Any, Iterable, List, Optional, Sequence, Tuple
 
 from bot.console.redaction import Redactor
 
-#: Slots whose whole value identifies the worker.
-CONTACT_SLOTS = frozenset({"consult_contact_value"})
+#: The slot whose whole value identifies the worker: the contact left in the consultation form.
+CONTACT_SLOT = "consult_contact_value"
 HIDDEN = "[personal]"
 #: Events that say nothing a reviewer needs (Rasa's bookkeeping).
 SKIPPED = frozenset({"action_listen", "user_featurization"})
@@ -40,12 +40,16 @@ class Item:
 
 
 def contact_values(events: Iterable[Any]) -> List[str]:
-    """Every value the contact slot took in this conversation."""
-    out = []
+    """Every value the contact slot took in this conversation, once each, in order: the
+    strings to hide wherever they appear (transcripts here, previews and search in the indexer)."""
+    out: List[str] = []
     for e in events:
         data = e.data
-        if data.get("event") == "slot" and data.get("name") in CONTACT_SLOTS and data.get("value"):
-            out.append(str(data["value"]))
+        value = data.get("value")
+        if data.get("event") == "slot" and data.get("name") == CONTACT_SLOT and value is not None:
+            shown = str(value)
+            if shown.strip() and shown not in out:
+                out.append(shown)
     return out
 
 
@@ -99,7 +103,7 @@ def transcript(events: Sequence[Any], *, redactor: Redactor, entitled: bool) -> 
         elif kind == "slot":
             name = data.get("name")
             value = data.get("value")
-            if value is not None and name in CONTACT_SLOTS and not entitled:
+            if value is not None and name == CONTACT_SLOT and not entitled:
                 shown: Optional[str] = HIDDEN
             else:
                 shown = clean(value)
