@@ -150,11 +150,10 @@ def _progress(label: str):
 
 
 def _sync(console, full: bool = False) -> int:
-    if not console.tracker_ready():
+    result = console.sync(force=True, full=full, progress=_progress("indexing conversations"))
+    if result is None:
         print("the tracker store has no conversations yet (start the bot first)")
         return 0
-    result = console.indexer.sync(progress=_progress("indexing conversations"), full=full)
-    console.after_sync(result.conversations)
     print(f"\nindexed {result.conversations:,} conversations up to tracker event {result.last_event_id:,}")
     return 0
 
@@ -167,8 +166,7 @@ def _purge(console, settings: ConsoleSettings, args: argparse.Namespace) -> int:
         print("error: --older-than-days must be at least 1", file=sys.stderr)
         return 2
     cutoff = utc_now() - timedelta(days=days)
-    if console.tracker_ready():
-        console.indexer.sync()
+    console.sync(force=True)
     purged = purge(cutoff, tracker=console.tracker, indexer=console.indexer, consultations=console.consultations,
                    progress=_progress("purging"))
     console.after_sync(purged.conversations)

@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Engine
@@ -21,7 +21,7 @@ from bot.console.accounts import Accounts
 from bot.console.audit import AuditLog
 from bot.console.config import ConsoleSettings
 from bot.console.conversations import ConversationIndex
-from bot.console.indexer import Indexer
+from bot.console.indexer import Indexer, SyncResult
 from bot.console.redaction import Redactor
 from bot.console.schema import create_schema
 from bot.console.tracker import TrackerReader
@@ -75,16 +75,26 @@ class Console:
         """Rasa creates its ``events`` table when it first starts; before that there is nothing to index."""
         return inspect(self.tracker_engine).has_table("events")
 
-    def sync(self, *, force: bool = False) -> None:
-        """Index new tracker events unless that was done less than ``sync_seconds`` ago."""
+    def sync(
+        self,
+        *,
+        force: bool = False,
+        full: bool = False,
+        progress: Optional[Callable[[int, int], None]] = None,
+    ) -> Optional[SyncResult]:
+        """Index new tracker events unless that was done less than ``sync_seconds`` ago
+        (``force``: now; ``full``: every conversation again). ``None`` when nothing was tried:
+        too soon, or Rasa has not created its ``events`` table yet."""
         if not force and time.monotonic() - self._synced_at < self.settings.sync_seconds:
-            return
+            return None
         with self._lock:
             if not force and time.monotonic() - self._synced_at < self.settings.sync_seconds:
-                return
-            if self.tracker_ready():
-                self.after_sync(self.indexer.sync().conversations)
+                return None
+            result = self.indexer.sync(full=full, progress=progress) if self.tracker_ready() else None
+            if result is not None:
+                self.after_sync(result.conversations)
             self._synced_at = time.monotonic()
+            return result
 
     def after_sync(self, conversations: int) -> None:
         """New filter choices may exist; after many new rows the planner needs fresh statistics."""
@@ -98,7 +108,7 @@ class Console:
         """Consultation requests by topic and by prefecture (counts only: nothing personal)."""
         out: Dict[str, List[Tuple[str, int]]] = {}
         with Session(self.consultations.engine, future=True) as s:
-            for name in ("topic", "prefecture", "status"):
+            for name in ("topic", "prefecture"):
                 column = getattr(ConsultationRequestRow, name)
                 n = func.count()
                 out[name] = [(str(k), int(v)) for k, v in s.execute(
