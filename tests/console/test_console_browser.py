@@ -24,24 +24,22 @@ from pathlib import Path
 from typing import Dict, Iterator, List
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 import tracker_data
+from tests.chromium import headless_chromium, require_chromium
 from bot.consultation.store import ConsultationStore, NewRequest
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 ARTIFACTS = ROOT / "test-artifacts" / "console"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 PORT = 8405
 BASE_URL = f"http://localhost:{PORT}"
 USERNAME = "rita"
 PASSWORD = "correct horse battery staple"
 START_TIMEOUT_S = 60.0
 DESKTOP = {"width": 1280, "height": 900}
-ONE_MATCH = re.compile(r"^1 conversations? match")  # the template says "1 conversations match" today
+ONE_MATCH = re.compile(r"^1 conversations? match")  # "1 conversation matches"
 
 
 @dataclass
@@ -113,12 +111,7 @@ def _add_reviewer(env: Dict[str, str]) -> None:
 @pytest.fixture(scope="module", autouse=True)
 def chromium() -> str:
     """Debian's Chromium, checked before the server starts: missing, a failure in CI and a skip locally."""
-    if not os.access(CHROMIUM, os.X_OK):
-        hint = f"{CHROMIUM} is missing: install it with `sudo apt-get install -y chromium` (see scripts/system_deps.sh)"
-        if os.environ.get("CI"):
-            pytest.fail(hint)
-        pytest.skip(hint)
-    return CHROMIUM
+    return require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -179,10 +172,8 @@ def server_log_on_failure(request: pytest.FixtureRequest, server: ConsoleServer)
 @pytest.fixture(scope="module")
 def browser(chromium: str) -> Iterator[Browser]:
     """Chromium, headless, for the whole module."""
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
+    with headless_chromium() as launched:
         yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet
+from rasa.shared.core.events import ActiveLoop, Event, SlotSet
 
-from tracker_writer import RasaTracker, bot, user
+from tracker_writer import RasaTracker, action, bot, session, user
 
 #: 2026-11-20 09:00:00 UTC
 BASE = 1795165200.0
@@ -26,10 +26,6 @@ class Clock:
         return self.t
 
 
-def action(name: str, at: float, policy: Optional[str] = "policy_1_RulePolicy") -> ActionExecuted:
-    return ActionExecuted(name, policy=policy, confidence=1.0 if policy else None, timestamp=at)
-
-
 def turn(clock: Clock, text: str, intent: str, confidence: float, act: str, reply: str, response: Optional[str],
          channel: str = "socketio") -> List[Event]:
     return [
@@ -40,24 +36,19 @@ def turn(clock: Clock, text: str, intent: str, confidence: float, act: str, repl
     ]
 
 
-def start(clock: Clock) -> List[Event]:
-    return [action("action_session_start", clock(0), policy=None), SessionStarted(timestamp=clock(0)),
-            action("action_listen", clock(0), policy=None)]
-
-
 def sample_conversations(day_offset: float = 0.0) -> Dict[str, List[Event]]:
     """Five conversations a reviewer would meet: answered, failed, consultation, urgent, Japanese."""
     out: Dict[str, List[Event]] = {}
     c = Clock(BASE + day_offset)
-    out["conv-answered"] = start(c) + turn(
+    out["conv-answered"] = session(c(0)) + turn(
         c, "Who is the president of RENGO?", "ask_leadership", 0.97, "action_answer_leadership",
         "The President of RENGO is Tomoko Yoshino.", None)
     c = Clock(BASE + day_offset + 3600)
-    out["conv-failed"] = start(c) + turn(
+    out["conv-failed"] = session(c(0)) + turn(
         c, "what is the mascot's favourite food", "nlu_fallback", 0.31, "action_handle_unclear",
         "Sorry, I did not understand that.", "utter_default")
     c = Clock(BASE + day_offset + 7200)
-    out["conv-consult"] = start(c) + [
+    out["conv-consult"] = session(c(0)) + [
         user(f"I want to talk to someone. My number is {MOBILE}", "request_consultation", 0.91, c(), "line"),
         action("consultation_form", c(1)),
         ActiveLoop("consultation_form", timestamp=c(0)),
@@ -72,7 +63,7 @@ def sample_conversations(day_offset: float = 0.0) -> Dict[str, List[Event]]:
         action("action_listen", c(1)),
     ]
     c = Clock(BASE + day_offset + 10800)
-    out["conv-urgent"] = start(c) + [
+    out["conv-urgent"] = session(c(0)) + [
         user("my boss hit me and I am scared", "report_urgent", 0.99, c()),
         action("action_respond_urgent", c(1)),
         SlotSet("urgent_flag", True, timestamp=c(0)),
@@ -80,7 +71,7 @@ def sample_conversations(day_offset: float = 0.0) -> Dict[str, List[Event]]:
         action("action_listen", c(1)),
     ]
     c = Clock(BASE + day_offset + 14400)
-    out["conv-japanese"] = start(c) + turn(
+    out["conv-japanese"] = session(c(0)) + turn(
         c, "残業代が払われないのですが、どうすればいいですか", "problem_unpaid_wages", 0.42, "action_give_guidance",
         "Unpaid overtime: general information.", None, channel="line")
     return out

@@ -83,8 +83,9 @@ def bot(text: str, response: Optional[str], at: float) -> BotUttered:
     return BotUttered(text, metadata={"utter_action": response} if response else {}, timestamp=at)
 
 
-def action(name: str, at: float) -> ActionExecuted:
-    return ActionExecuted(name, policy="policy_1_RulePolicy", confidence=1.0, timestamp=at)
+def action(name: str, at: float, policy: Optional[str] = "policy_1_RulePolicy") -> ActionExecuted:
+    """An action the bot ran; ``policy=None`` for those Rasa runs itself (session start, listen)."""
+    return ActionExecuted(name, policy=policy, confidence=1.0 if policy else None, timestamp=at)
 
 
 def slot(name: str, value: Any, at: float) -> SlotSet:
@@ -96,7 +97,9 @@ def loop(name: Optional[str], at: float) -> ActiveLoop:
 
 
 def session(at: float) -> List[Event]:
-    return [action("action_session_start", at), SessionStarted(timestamp=at), action("action_listen", at)]
+    """A new session as Rasa starts it, with no policy behind its actions."""
+    return [action("action_session_start", at, policy=None), SessionStarted(timestamp=at),
+            action("action_listen", at, policy=None)]
 
 
 def exchange(text: str, intent: str, at: float, *, confidence: float = 0.95, response: Optional[str] = None,

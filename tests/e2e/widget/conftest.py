@@ -7,28 +7,19 @@ so sessionStorage (where the widget keeps the conversation) starts empty.
 """
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Iterator, List
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from tests.chromium import headless_chromium
 from tests.e2e.servers import BotServers
 
 ROOT = Path(__file__).resolve().parents[3]
 BUNDLE = ROOT / "bot" / "widget" / "dist" / "rengo-chat.js"
 ARTIFACTS = ROOT / "test-artifacts" / "widget"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 667}
 ANSWER_TIMEOUT_S = 45.0
@@ -51,12 +42,8 @@ def widget_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServ
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with headless_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")
