@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DatabaseError
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -27,6 +28,22 @@ def open_engine(url: str) -> Engine:
     if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def create_tables(engine: Engine, metadata: MetaData) -> None:
+    """Create the tables of ``metadata`` that do not exist yet, also when another process does
+    the same at the same moment (``make run`` starts the console server and its command line
+    together on a fresh database). ``create_all`` checks, then creates: the loser of that race
+    gets "table ... already exists". Each such failure means one more table now exists, so
+    one round per table plus one always ends; any other error is passed on in the end."""
+    attempts = len(metadata.sorted_tables) + 1
+    for attempt in range(1, attempts + 1):
+        try:
+            metadata.create_all(engine)
+            return
+        except DatabaseError:
+            if attempt == attempts:
+                raise
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

@@ -55,7 +55,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, declarative_base
 
 from bot.consultation.schema import UTCDateTime, utc_now
-from bot.database import open_engine
+from bot.database import create_tables, open_engine
 
 URL_VARIABLE = "LINE_EVENT_STORE_URL"
 EVENT_ID_MAX_CHARS = 64
@@ -148,7 +148,7 @@ class LineEventStore:
     ) -> "LineEventStore":
         """Open the database at ``url`` (default ``store_url()``), creating the table if missing."""
         engine = open_engine(url or store_url())
-        Base.metadata.create_all(engine)
+        create_tables(engine, Base.metadata)
         return cls(engine, claim_timeout=claim_timeout, clock=clock)
 
     def dispose(self) -> None:

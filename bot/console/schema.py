@@ -35,6 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import declarative_base
 
 from bot.consultation.schema import UTCDateTime
+from bot.database import create_tables
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +190,7 @@ search_table = Table(
 
 def create_schema(engine: Engine) -> None:
     """Create the tables that do not exist yet, the search table for this backend included."""
-    Base.metadata.create_all(engine)
+    create_tables(engine, Base.metadata)
     with engine.begin() as connection:
         _create_search(connection)
 

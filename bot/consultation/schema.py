@@ -31,6 +31,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base
 from sqlalchemy.types import TypeDecorator
 
+from bot.database import create_tables
+
 STATUSES = ("new", "in_progress", "closed")
 CONTACT_METHODS = ("none", "email", "phone")
 
@@ -120,4 +122,4 @@ class ConsultationNoteRow(Base):
 
 def create_schema(engine: Engine) -> None:
     """Create the tables that do not exist yet (existing tables are left as they are)."""
-    Base.metadata.create_all(engine)
+    create_tables(engine, Base.metadata)
