@@ -3,20 +3,31 @@
 
 Each question (or multi-turn conversation) is sent over Rasa's REST channel with a fresh
 random sender id, so no conversation leaks into another. A question counts as answered
-correctly when every turn's reply contains all of `expect`, at least one of `expect_any`
-and none of `forbid`. With --grounding, every 4-digit number, phone-like number, URL and
+correctly when every turn's reply contains all of `expect` (an item that is a list of
+strings: any one of them), at least one of `expect_any`, none of `forbid`, and, when the
+turn has `refuse`, the refusal it asks for:
+  refuse: unknown | not_found | out_of_scope, or a list of them (any one will do): the reply
+      holds a refusal phrase of that kind IN THE REPLY'S LANGUAGE (Japanese when the reply
+      has a Japanese letter, otherwise English; see REFUSALS);
+  refuse: none: the reply holds no refusal phrase of any kind in any language.
+The same file format serves the English set (tests/questions/questions.yml) and the
+Japanese one (tests/questions_ja/questions_ja.yml). With --grounding, every 4-digit number, phone-like number, URL and
 ALL-CAPS word of 3+ letters in a reply must also occur in the knowledge sources
 (knowledge/sources/*.txt with RENGU/RENO read as RENGO, knowledge/curated/*.yml) or the
 domain, or in what the user typed; anything else is reported as an ungrounded fact.
 
-Matching is case-insensitive with quotes, dashes and whitespace normalised; an expected
-string that starts (ends) with a letter or digit must start (end) on a word boundary, so
-"LINE" does not match "hotline" and "47" does not match "1947" or "470"; a plural ending
-is allowed ("Vice President" matches "Vice Presidents").
+Matching is NFKC (ＪＡＭ = JAM), case-insensitive with quotes, dashes and whitespace
+normalised; an expected string that starts (ends) with an ASCII letter or digit must start
+(end) on a boundary against ASCII letters and digits ([A-Za-z0-9]) only, so "LINE" does not
+match "hotline" and "47" does not match "1947" or "470", while Japanese around it is no
+letter to it ("1989" matches "1989年", "JAM" matches "JAMの"); a string that starts or ends
+with anything else (kana, kanji) is found anywhere ("連合大阪" in "連合大阪です"); a plural
+ending is allowed after an ASCII letter ("Vice President" matches "Vice Presidents").
 
 Usage:
-  python scripts/ask_questions.py [--url URL] [--file FILE] [--only ID ...] [--verbose]
-                                  [--report PATH] [--min 0.95] [--grounding]
+  python scripts/ask_questions.py [--url URL] [--file|--questions FILE] [--only ID ...]
+                                  [--verbose] [--report PATH] [--min 0.95] [--grounding]
+  e.g. --questions tests/questions_ja/questions_ja.yml --min 0.9 --report results/questions_ja.json
 Exit status: 0 when the share answered correctly is at least --min, 1 when below it,
 2 when the question file or the selection is unusable.
 """
@@ -34,11 +45,15 @@ import urllib.request
 import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Union
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge.normalize import JAPANESE_LETTERS  # noqa: E402
+
 DEFAULT_URL = "http://localhost:5005/webhooks/rest/webhook"
 DEFAULT_FILE = ROOT / "tests" / "questions" / "questions.yml"
 
@@ -50,13 +65,32 @@ _QUOTES = str.maketrans({
 })
 
 
+#: The bot's refusal phrases, by the reply's language and kind of refusal: unknown = a fact
+#: missing from the knowledge base, not_found = a name that matches nothing, out_of_scope =
+#: outside what the bot answers.
+REFUSALS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {"unknown": ("I don't know",), "not_found": ("couldn't find",),
+           "out_of_scope": ("outside what I can answer",)},
+    "ja": {"unknown": ("情報がありません",), "not_found": ("見つかりませんでした",),
+           "out_of_scope": ("範囲外",)},
+}
+REFUSAL_KINDS = ("unknown", "not_found", "out_of_scope")
+NO_REFUSAL = "none"
+_JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
+
+
 # --------------------------------------------------------------------------- question file
+#: One `expect` item: a string, or a tuple of alternatives of which one must appear.
+Expectation = Union[str, tuple[str, ...]]
+
+
 @dataclass(frozen=True)
 class Turn:
     ask: str
-    expect: tuple[str, ...] = ()
+    expect: tuple[Expectation, ...] = ()
     expect_any: tuple[str, ...] = ()
     forbid: tuple[str, ...] = ()
+    refuse: tuple[str, ...] = ()  # () = not checked; ("none",) = no refusal; else kinds
 
 
 @dataclass(frozen=True)
@@ -75,17 +109,53 @@ def _strings(value: Any, where: str, key: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+def _expectations(value: Any, where: str) -> tuple[Expectation, ...]:
+    """`expect`: strings, each of which may instead be a non-empty list of alternatives."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, int)):
+        value = [value]
+    if not isinstance(value, list):
+        raise ValueError(f"{where}: 'expect' must be a list of strings or lists of strings")
+    items: list[Expectation] = []
+    for item in value:
+        if isinstance(item, (str, int)):
+            items.append(str(item))
+        elif (isinstance(item, list) and item
+              and all(isinstance(v, (str, int)) for v in item)):
+            items.append(tuple(str(v) for v in item))
+        else:
+            raise ValueError(f"{where}: an 'expect' item must be a string or a non-empty list "
+                             f"of strings, not {item!r}")
+    return tuple(items)
+
+
+def _refuse(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    kinds = [value] if isinstance(value, str) else value
+    allowed = (*REFUSAL_KINDS, NO_REFUSAL)
+    if (not isinstance(kinds, list) or not kinds
+            or not all(isinstance(k, str) and k in allowed for k in kinds)):
+        raise ValueError(f"{where}: 'refuse' must be one of {list(allowed)} or a list of them, "
+                         f"not {value!r}")
+    if NO_REFUSAL in kinds and len(kinds) > 1:
+        raise ValueError(f"{where}: 'refuse: {NO_REFUSAL}' cannot be combined with other kinds")
+    return tuple(dict.fromkeys(kinds))
+
+
 def _turn(raw: Any, where: str) -> Turn:
     if not isinstance(raw, dict) or not isinstance(raw.get("ask"), str) or not raw["ask"].strip():
         raise ValueError(f"{where}: needs a non-empty 'ask'")
-    unknown = set(raw) - {"ask", "expect", "expect_any", "forbid"}
+    unknown = set(raw) - {"ask", "expect", "expect_any", "forbid", "refuse"}
     if unknown:
         raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
     return Turn(
         ask=raw["ask"],
-        expect=_strings(raw.get("expect"), where, "expect"),
+        expect=_expectations(raw.get("expect"), where),
         expect_any=_strings(raw.get("expect_any"), where, "expect_any"),
         forbid=_strings(raw.get("forbid"), where, "forbid"),
+        refuse=_refuse(raw.get("refuse"), where),
     )
 
 
@@ -129,19 +199,48 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def _ascii_alnum(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 def contains(reply: str, needle: str) -> bool:
-    """True when `needle` occurs in `reply` (see module docstring for the rules)."""
+    """True when `needle` occurs in `reply` (see module docstring for the rules).
+
+    Boundaries are checked against ASCII letters and digits only: Japanese has no spaces and
+    kana/kanji are word characters to `re`, so a \\w boundary would reject "1989年".
+    """
     n = normalise(needle)
     if not n:
         return True
     pattern = re.escape(n)
-    if n[0].isalnum():
-        pattern = r"(?<![^\W_])" + pattern
-    if n[-1].isalpha():
-        pattern = pattern + r"(?:e?s)?(?![^\W_])"  # "Vice President" also matches "Vice Presidents"
-    elif n[-1].isalnum():
-        pattern = pattern + r"(?![^\W_])"
+    if _ascii_alnum(n[0]):
+        pattern = r"(?<![A-Za-z0-9])" + pattern
+    if _ascii_alnum(n[-1]) and n[-1].isalpha():
+        pattern = pattern + r"(?:e?s)?(?![A-Za-z0-9])"  # "Vice President" also matches "Vice Presidents"
+    elif _ascii_alnum(n[-1]):
+        pattern = pattern + r"(?![A-Za-z0-9])"
     return re.search(pattern, normalise(reply)) is not None
+
+
+def found(reply: str, item: Expectation) -> bool:
+    """True when `item` (a string, or a tuple of alternatives: any one) occurs in `reply`."""
+    alternatives = (item,) if isinstance(item, str) else item
+    return any(contains(reply, alt) for alt in alternatives)
+
+
+def language(reply: str) -> str:
+    """The reply's language for refusals: "ja" when it has a Japanese letter, else "en"."""
+    return "ja" if _JAPANESE.search(unicodedata.normalize("NFKC", reply)) else "en"
+
+
+def refusal_phrases(kinds: Iterable[str], lang: str) -> list[str]:
+    return [p for kind in kinds for p in REFUSALS[lang][kind]]
+
+
+def refusals_in(reply: str) -> list[str]:
+    """Every refusal phrase, of any kind and language, that occurs in `reply`."""
+    return [p for lang in REFUSALS for kind in REFUSAL_KINDS for p in REFUSALS[lang][kind]
+            if contains(reply, p)]
 
 
 # --------------------------------------------------------------------------- grounding
@@ -278,12 +377,16 @@ class TurnResult:
     missing: list[str] = field(default_factory=list)
     expect_any_missing: list[str] = field(default_factory=list)
     forbidden: list[str] = field(default_factory=list)
+    refusal_missing: list[str] = field(default_factory=list)  # phrases, one of which was due
+    refusals_present: list[str] = field(default_factory=list)  # found despite `refuse: none`
+    language: str = ""
     ungrounded: list[str] = field(default_factory=list)
     error: str | None = None
 
     @property
     def passed(self) -> bool:
         return not (self.missing or self.expect_any_missing or self.forbidden
+                    or self.refusal_missing or self.refusals_present
                     or self.ungrounded or self.error)
 
 
@@ -305,11 +408,18 @@ class QuestionResult:
 
 
 def check(turn: Turn, reply: str) -> TurnResult:
-    result = TurnResult(ask=turn.ask, reply=reply)
-    result.missing = [e for e in turn.expect if not contains(reply, e)]
+    result = TurnResult(ask=turn.ask, reply=reply, language=language(reply))
+    result.missing = [e if isinstance(e, str) else list(e)
+                      for e in turn.expect if not found(reply, e)]
     if turn.expect_any and not any(contains(reply, e) for e in turn.expect_any):
         result.expect_any_missing = list(turn.expect_any)
     result.forbidden = [f for f in turn.forbid if contains(reply, f)]
+    if turn.refuse == (NO_REFUSAL,):
+        result.refusals_present = refusals_in(reply)
+    elif turn.refuse:
+        wanted = refusal_phrases(turn.refuse, result.language)
+        if not any(contains(reply, p) for p in wanted):
+            result.refusal_missing = wanted
     return result
 
 
@@ -351,6 +461,11 @@ def describe_failure(result: QuestionResult) -> str:
             lines.append(f"    none of: {t.expect_any_missing}")
         if t.forbidden:
             lines.append(f"    forbidden present: {t.forbidden}")
+        if t.refusal_missing:
+            lines.append(f"    no refusal in the reply's language ({t.language}): "
+                         f"none of {t.refusal_missing}")
+        if t.refusals_present:
+            lines.append(f"    refusal present: {t.refusals_present}")
         if t.ungrounded:
             lines.append(f"    not in the knowledge base: {t.ungrounded}")
     return "\n".join(lines)
@@ -376,7 +491,9 @@ def main(argv: list[str] | None = None, out=None, err=None) -> int:
     err = err or sys.stderr
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=DEFAULT_URL, help=f"REST webhook (default {DEFAULT_URL})")
-    parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="question file")
+    parser.add_argument("--file", "--questions", dest="file", type=Path, default=DEFAULT_FILE,
+                        help="question file (default tests/questions/questions.yml; the Japanese "
+                             "set is tests/questions_ja/questions_ja.yml)")
     parser.add_argument("--only", action="append", metavar="ID",
                         help="run only this id or glob (repeatable), e.g. --only 'leader-*'")
     parser.add_argument("--verbose", "-v", action="store_true", help="show every reply")

@@ -17,10 +17,17 @@ the topic the bot would answer with the label:
   (never by copying these messages into data/nlu: check_heldout_overlap.py
   fails on that).
 
+With ``--file`` it evaluates that one set instead, e.g. the Japanese blind set
+tests/triage_ja/problems_blind_ja.yml (issue 6), in the same format under its own
+title ("Triage (Japanese): ...", or ``--title``) and its own docs markers.
+
 Prints markdown; ``--docs`` also writes it into docs/benchmarks.md between the
-``benchmark:triage`` markers. Exit 1 when accuracy on the blind set is below ``--min``.
+``benchmark:triage`` markers (``benchmark:triage-ja`` for the Japanese set,
+``benchmark:triage-<file stem>`` for another ``--file``). Exit 1 when accuracy on the
+blind set (with ``--file``: on that set) is below ``--min``.
 
 Usage: python scripts/evaluate_triage.py [--model models/rengo.tar.gz] [--min 0.9] [--docs]
+                                         [--file tests/triage_ja/problems_blind_ja.yml] [--title TITLE]
 """
 from __future__ import annotations
 
@@ -47,9 +54,30 @@ from docs_section import write_section  # noqa: E402
 
 BLIND = ROOT / "tests" / "triage" / "problems_blind.yml"
 DEV = ROOT / "tests" / "triage" / "problems_dev.yml"
+JA_BLIND = ROOT / "tests" / "triage_ja" / "problems_blind_ja.yml"
 DOCS = ROOT / "docs" / "benchmarks.md"
+TITLE = "Triage: topic of a described problem"
+JA_TITLE = "Triage (Japanese): topic of a described problem"
 MARK_START = "<!-- benchmark:triage:start -->"
 MARK_END = "<!-- benchmark:triage:end -->"
+
+
+def _markers(key: str) -> Tuple[str, str]:
+    return f"<!-- benchmark:{key}:start -->", f"<!-- benchmark:{key}:end -->"
+
+
+def _is_japanese(path: Path) -> bool:
+    """The Japanese sets live in tests/triage_ja and their file names end in _ja."""
+    path = path.resolve()
+    return path == JA_BLIND.resolve() or path.stem.endswith("_ja") or path.parent.name.endswith("_ja")
+
+
+def describe_file(path: Path) -> Tuple[str, str, str]:
+    """(set name, report title, docs marker key) of a set given with --file."""
+    kind = "blind set" if "blind" in path.stem else "set"
+    if _is_japanese(path):
+        return f"Japanese {kind}", JA_TITLE, "triage-ja"
+    return kind, f"{TITLE} ({path.stem})", f"triage-{path.stem}"
 
 
 def load_messages(path: Path) -> List[Tuple[str, str]]:
@@ -101,13 +129,14 @@ def evaluate(pairs: List[Tuple[str, str]], parses: List[Dict[str, Any]]) -> Dict
     }
 
 
-def markdown(results: List[Tuple[str, Path, Dict[str, Any]]], model: Path) -> str:
+def markdown(results: List[Tuple[str, Path, Dict[str, Any]]], model: Path, title: str = TITLE,
+             markers: Tuple[str, str] = (MARK_START, MARK_END), options: str = "") -> str:
     """One section for docs/benchmarks.md: a summary row per set, then each set's topics and misses."""
     lines = [
-        MARK_START,
-        "## Triage: topic of a described problem",
+        markers[0],
+        f"## {title}",
         "",
-        f"Command: `.venv/bin/python scripts/evaluate_triage.py --docs` (model `{_shown(model)}`). The first answer "
+        f"Command: `.venv/bin/python scripts/evaluate_triage.py{options} --docs` (model `{_shown(model)}`). The first answer "
         "to a described problem is the guidance of the predicted topic; it counts as right when that is the "
         "labelled topic. The 90% target applies to the blind set. How each set was made, and every earlier "
         "run on the blind set, are in the header of its file.",
@@ -129,7 +158,7 @@ def markdown(results: List[Tuple[str, Path, Dict[str, Any]]], model: Path) -> st
         "",
         f"Measured {date.today().isoformat()} on {platform.machine()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs.",
-        MARK_END,
+        markers[1],
     ]
     return "\n".join(lines)
 
@@ -144,6 +173,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "rengo.tar.gz")
     parser.add_argument("--blind", type=Path, default=BLIND)
     parser.add_argument("--dev", type=Path, default=DEV)
+    parser.add_argument("--file", type=Path,
+                        help="evaluate only this set (the bar applies to it) instead of --blind and --dev, "
+                             "e.g. tests/triage_ja/problems_blind_ja.yml")
+    parser.add_argument("--title", help=f"title of the report (default {TITLE!r}; with --file "
+                                        f"{JA_TITLE!r} for a Japanese set, else the file's name added)")
     parser.add_argument("--min", type=float, default=0.9, help="required accuracy on the blind set (default 0.9)")
     parser.add_argument("--docs", action="store_true", help="write the result into docs/benchmarks.md")
     args = parser.parse_args(argv)
@@ -151,19 +185,30 @@ def main(argv: Optional[List[str]] = None) -> int:
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)  # Rasa's own debug lines would print every message
-    sets = [("blind set", args.blind), ("development set", args.dev)]
+    if args.file:
+        name, title, key = describe_file(args.file)
+        sets = [(name, args.file)]
+        markers = _markers(key)
+        options = f" --file {_shown(args.file)}"
+    else:
+        sets = [("blind set", args.blind), ("development set", args.dev)]
+        title, markers, options = TITLE, (MARK_START, MARK_END), ""
+    title = args.title or title
     loaded = [(name, path, load_messages(path)) for name, path in sets]
+    for _, path, pairs in loaded:
+        if not pairs:
+            raise SystemExit(f"{path}: no examples")
     texts = [text for _, _, pairs in loaded for text, _ in pairs]
     print(f"parsing {len(texts)} problem descriptions with {args.model} ...", file=sys.stderr)
     parses = iter(asyncio.run(parse_all(args.model, texts)))
     results = [(name, path, evaluate(pairs, [next(parses) for _ in pairs])) for name, path, pairs in loaded]
-    section = markdown(results, args.model)
+    section = markdown(results, args.model, title, markers, options)
     print(section)
     if args.docs:
-        write_section(DOCS, MARK_START, MARK_END, section)
-    blind = results[0][2]
+        write_section(DOCS, markers[0], markers[1], section)
+    name, _, blind = results[0]
     accuracy = blind["correct"] / blind["total"]
-    print(f"triage topic accuracy on the blind set: {accuracy:.3f} (bar {args.min})", file=sys.stderr)
+    print(f"triage topic accuracy on the {name}: {accuracy:.3f} (bar {args.min})", file=sys.stderr)
     return 0 if accuracy >= args.min else 1
 
 

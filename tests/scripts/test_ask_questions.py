@@ -234,3 +234,245 @@ def test_project_question_file_is_valid():
     questions = ask_questions.load_questions(ask_questions.DEFAULT_FILE)
     assert len(questions) >= 170
     assert sum(len(q.turns) > 1 for q in questions) >= 15
+
+
+# --------------------------------------------------------------------------- issue 6: Japanese
+JA_FILE = ask_questions.ROOT / "tests" / "questions_ja" / "questions_ja.yml"
+
+
+def _old_contains(reply: str, needle: str) -> bool:
+    """contains() before issue 6: boundaries against any Unicode letter or digit."""
+    import re
+    n = ask_questions.normalise(needle)
+    pattern = re.escape(n)
+    if n[0].isalnum():
+        pattern = r"(?<![^\W_])" + pattern
+    if n[-1].isalpha():
+        pattern += r"(?:e?s)?(?![^\W_])"
+    elif n[-1].isalnum():
+        pattern += r"(?![^\W_])"
+    return re.search(pattern, ask_questions.normalise(reply)) is not None
+
+
+@pytest.mark.parametrize("reply, needle, found", [
+    # Rule (c): a boundary is checked against ASCII letters and digits only.
+    ("1989年に結成", "1989", True),
+    ("0120-154-052まで", "0120-154-052", True),
+    ("110番に電話", "110", True),
+    ("JAMの会長", "JAM", True),
+    ("ＪＡＭの会長", "JAM", True),
+    ("会長は芳野友子です", "芳野", True),
+    ("それは連合大阪です", "連合大阪", True),
+    ("UAゼンセン", "ゼンセン", True),
+    ("Vice Presidentの一人", "Vice President", True),
+    ("第37条", "37条", True),
+    ("1947年に", "1947年", True),
+    ("LINEで相談", "LINE", True),
+])
+def test_contains_checks_boundaries_against_ascii_only(reply, needle, found):
+    assert ask_questions.contains(reply, needle) is found
+
+
+@pytest.mark.parametrize("reply, needle", [
+    ("1947年", "47"), ("2470人", "47"), ("ホットラインhotline", "LINE"),
+    ("UAZENSENの", "ZENSEN"), ("1989s", "1989"), ("第1947号", "47"),
+])
+def test_contains_still_checks_boundaries_against_ascii_letters_and_digits(reply, needle):
+    assert not ask_questions.contains(reply, needle)
+
+
+def test_contains_nfkc_folds_full_width_and_roman_numerals():
+    assert ask_questions.contains("ＪＡＭ（ジャム）", "JAM")
+    assert ask_questions.contains("ブリッジⅡ", "II")
+    assert ask_questions.contains("ﾊﾟﾜﾊﾗ", "パワハラ")
+
+
+@pytest.mark.parametrize("reply, needle", [
+    ("Call 0120-154-052 now", "0120-154-052"), ("RENGO was formed in 1989.", "1989"),
+    ("in 1947", "47"), ("470 members", "47"), ("Use the hotline", "LINE"),
+    ("Vice Presidents", "Vice President"), ("Vice Presidential", "Vice President"),
+    ("UA_ZENSEN", "ZENSEN"), ("x_47_y", "47"), ("JTUC-RENGO's", "RENGO"),
+])
+def test_ascii_replies_match_as_before(reply, needle):
+    # Rule (c) changes nothing for text made of ASCII only (all English questions and the
+    # English knowledge): only a non-ASCII letter or digit next to a match could differ.
+    assert ask_questions.contains(reply, needle) is _old_contains(reply, needle)
+
+
+def test_english_question_set_needles_are_ascii_and_score_as_before():
+    """Every string in the English set is ASCII, so for an English (ASCII) reply the new
+    boundaries give the old result; try each needle in the contexts where boundaries matter."""
+    needles = set()
+    for q in ask_questions.load_questions(ask_questions.DEFAULT_FILE):
+        for t in q.turns:
+            for e in t.expect:
+                needles.update((e,) if isinstance(e, str) else e)
+            needles.update(t.expect_any, t.forbid)
+    assert needles and all(n.isascii() for n in needles)
+    for needle in sorted(needles):
+        for reply in (f"a {needle} b", f"x{needle}", f"{needle}x", f"1{needle}1",
+                      f"{needle}s.", f"({needle})", f"_{needle}_", f"{needle}es"):
+            assert ask_questions.contains(reply, needle) is _old_contains(reply, needle), \
+                (reply, needle)
+
+
+def _turn(yaml_turn: str) -> "ask_questions.Turn":
+    return ask_questions._turn(__import__("yaml").safe_load(yaml_turn), "t")
+
+
+def test_expect_item_may_be_a_list_of_alternatives(tmp_path):
+    path = tmp_path / "q.yml"
+    path.write_text('questions:\n  - id: a\n    ask: "会長代行は"\n'
+                    '    expect: [["MATSUURA", "松浦"], "JAM", [1989]]\n', encoding="utf-8")
+    (q,) = ask_questions.load_questions(path)
+    assert q.turns[0].expect == (("MATSUURA", "松浦"), "JAM", ("1989",))
+    turn = q.turns[0]
+    assert ask_questions.check(turn, "会長代行は松浦さん(JAM)、1989年").passed
+    assert ask_questions.check(turn, "Acting President MATSUURA (JAM) since 1989").passed
+    failed = ask_questions.check(turn, "JAMです、1989年")
+    assert failed.missing == [["MATSUURA", "松浦"]] and not failed.passed
+    assert ask_questions.check(turn, "松浦さん(JAM)").missing == [["1989"]]
+
+
+@pytest.mark.parametrize("reply, refuse, passed", [
+    ("Sorry, that's outside what I can answer.", "out_of_scope", True),
+    ("Sorry, that's outside what I can answer.", "unknown", False),
+    ("Sorry, that’s outside what I can answer.", "[unknown, out_of_scope]", True),
+    ("I couldn't find JAMX.", "[not_found, unknown]", True),
+    ("I don't know when that was.", "unknown", True),
+    ("申し訳ありません。その情報がありません。", "unknown", True),
+    ("「ＸＹＺ」は見つかりませんでした。", "not_found", True),
+    ("「ＸＹＺ」は見つかりませんでした。", "unknown", False),
+    ("天気はお答えできる範囲外です。", "[not_found, out_of_scope]", True),
+    # The phrase must be in the reply's language: Japanese when it has a Japanese letter.
+    ("連合について: I don't know.", "unknown", False),
+    ("Sorry: 情報がありません", "unknown", True),  # has Japanese letters: a Japanese reply
+    ("ﾊﾟﾜﾊﾗ: I couldn't find that.", "not_found", False),
+    # refuse: none = no refusal phrase of any kind, in any language.
+    ("芳野友子会長です。", "none", True),
+    ("RENGO was formed in 1989.", "none", True),
+    ("その情報がありません。", "none", False),
+    ("I couldn't find it.", "none", False),
+    ("それは範囲外です", "none", False),
+    ("連合: outside what I can answer", "none", False),
+])
+def test_refuse_wants_a_refusal_of_that_kind_in_the_replys_language(reply, refuse, passed):
+    result = ask_questions.check(_turn(f'{{ask: "q", refuse: {refuse}}}'), reply)
+    assert result.passed is passed
+    if not passed and refuse == "none":
+        assert result.refusals_present and not result.refusal_missing
+    elif not passed:
+        assert result.refusal_missing and not result.refusals_present
+
+
+def test_reply_language():
+    assert ask_questions.language("RENGO was formed in 1989.") == "en"
+    assert ask_questions.language("Ｒｅｎｇｏ") == "en"
+    for text in ("連合", "ひらがな", "ｶﾀｶﾅ", "JAMの会長"):
+        assert ask_questions.language(text) == "ja"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("questions:\n  - id: a\n    ask: hi\n    refuse: maybe\n", "'refuse' must be"),
+    ("questions:\n  - id: a\n    ask: hi\n    refuse: []\n", "'refuse' must be"),
+    ("questions:\n  - id: a\n    ask: hi\n    refuse: [none, unknown]\n", "cannot be combined"),
+    ("questions:\n  - id: a\n    ask: hi\n    expect: [[]]\n", "'expect' item"),
+    ("questions:\n  - id: a\n    ask: hi\n    expect: [{a: 1}]\n", "'expect' item"),
+    ("questions:\n  - id: a\n    ask: hi\n    expect_any: [[a, b]]\n", "'expect_any' must be"),
+])
+def test_bad_refuse_or_expect_exits_2(tmp_path, capsys, text, message):
+    path = tmp_path / "bad.yml"
+    path.write_text(text, encoding="utf-8")
+    assert ask_questions.main(["--questions", str(path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+JA_CANNED = {
+    "会長は誰": [{"text": "連合の会長は芳野友子(YOSHINO)です。"}],
+    "結成はいつ": [{"text": "連合は1989年に結成されました。"}],
+    "明日の天気は": [{"text": "申し訳ありません、それはお答えできる範囲外です。"}],
+    "ABCユニオンについて": [{"text": "Sorry, I couldn't find ABC."}],
+    "JAMについて": [{"text": "JAMはものづくり産業の労働組合です。",
+                    "buttons": [{"title": "JAMの役員", "payload": "/ask_leadership"}]}],
+    "その役員は": [{"text": "会長代行の松浦さん(JAM)です。"}],
+}
+
+JA_QUESTIONS = """
+questions:
+  - id: ja-president
+    ask: "会長は誰"
+    expect: [["YOSHINO", "芳野"]]
+    refuse: none
+  - id: ja-founded
+    ask: "結成はいつ"
+    expect: ["1989"]
+  - id: ja-weather
+    ask: "明日の天気は"
+    refuse: out_of_scope
+  - id: ja-unknown-name
+    ask: "ABCユニオンについて"
+    refuse: [not_found, out_of_scope]
+  - id: ja-followup
+    conversation:
+      - ask: "JAMについて"
+        expect: ["JAM", "JAMの役員"]
+      - ask: "その役員は"
+        expect: [["MATSUURA", "松浦"], ["KOBAYASHI", "小林"]]
+"""
+
+
+def test_japanese_question_file_end_to_end(bot, tmp_path, capsys, monkeypatch):
+    url, log = bot
+    for message, reply in JA_CANNED.items():
+        monkeypatch.setitem(CANNED, message, reply)
+    qfile = tmp_path / "questions_ja.yml"
+    qfile.write_text(JA_QUESTIONS, encoding="utf-8")
+    report = tmp_path / "results" / "questions_ja.json"
+    code, out = run(capsys, "--url", url, "--questions", str(qfile), "--min", "0.8",
+                    "--report", str(report))
+    assert "answered correctly: 4/5 (80.0%)" in out and code == 0
+    # ja-unknown-name: the reply is English, so its English refusal counts.
+    for qid in ("ja-president", "ja-founded", "ja-weather", "ja-unknown-name"):
+        assert f"FAIL {qid}\n" not in out
+    assert "FAIL ja-followup" in out and "missing: [['KOBAYASHI', '小林']]" in out
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["file"] == str(qfile) and (data["total"], data["passed"]) == (5, 4)
+    by_id = {q["id"]: q for q in data["questions"]}
+    assert by_id["ja-followup"]["turns"][1]["missing"] == [["KOBAYASHI", "小林"]]
+    assert by_id["ja-weather"]["turns"][0]["language"] == "ja"
+    unknown_name = by_id["ja-unknown-name"]["turns"][0]
+    assert unknown_name["language"] == "en" and not unknown_name["refusal_missing"]
+    assert "芳野友子" in report.read_text(encoding="utf-8")  # written as UTF-8, not escaped
+
+
+def test_refusal_failures_are_described(bot, tmp_path, capsys, monkeypatch):
+    url, _ = bot
+    monkeypatch.setitem(CANNED, "明日の天気は", [{"text": "Sorry, that's outside what I can answer."}])
+    monkeypatch.setitem(CANNED, "会長は誰", [{"text": "その情報がありません。"}])
+    qfile = tmp_path / "q.yml"
+    qfile.write_text('questions:\n  - id: w\n    ask: "明日の天気は"\n    refuse: out_of_scope\n'
+                     '  - id: p\n    ask: "会長は誰"\n    refuse: none\n', encoding="utf-8")
+    code, out = run(capsys, "--url", url, "--questions", str(qfile))
+    assert code == 1 and "answered correctly: 1/2 (50.0%)" in out
+    assert "FAIL w" not in out  # an English reply refusing in English passes
+    assert "FAIL p" in out and "refusal present: ['情報がありません']" in out
+
+
+def test_english_refusal_missing_is_described(bot, tmp_path, capsys):
+    url, _ = bot
+    qfile = tmp_path / "q.yml"
+    qfile.write_text('questions:\n  - id: w\n    ask: "when was rengo founded"\n'
+                     '    refuse: [unknown, not_found]\n', encoding="utf-8")
+    code, out = run(capsys, "--url", url, "--questions", str(qfile))
+    assert code == 1
+    assert "no refusal in the reply's language (en): none of [\"I don't know\", " \
+           "\"couldn't find\"]" in out
+
+
+def test_project_japanese_question_file_is_valid():
+    questions = ask_questions.load_questions(JA_FILE)
+    turns = [t for q in questions for t in q.turns]
+    assert len(questions) >= 280
+    assert sum(len(q.turns) > 1 for q in questions) >= 15
+    assert any(t.refuse for t in turns)
+    assert any(not isinstance(e, str) for t in turns for e in t.expect)
