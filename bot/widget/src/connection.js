@@ -82,10 +82,10 @@ export function connect({ url, path, sessionId, metadata, onReady, onMessage, on
     get sessionId() {
       return currentSession;
     },
-    /** Send a user message; false when the session is not ready (keep it and retry). */
-    send(text) {
+    /** Send a user message (with `metadata`, else connect's); false when the session is not ready (keep it and retry). */
+    send(text, messageMetadata = metadata) {
       if (!ready || !socket.connected) return false;
-      socket.emit("user_uttered", { message: text, session_id: currentSession, metadata });
+      socket.emit("user_uttered", { message: text, session_id: currentSession, metadata: messageMetadata });
       return true;
     },
     /** Forget the session: reconnect as a new socket that asks for a new session id. */

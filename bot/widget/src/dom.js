@@ -15,6 +15,28 @@ export function h(tag, attributes = {}, children = []) {
   return element;
 }
 
+/**
+ * Attributes showing texts of a language table, marked so that localize() can show them in
+ * another language later: texts(strings, "aria-label=close title=close"); "text" is the content.
+ */
+export function texts(strings, spec) {
+  const attributes = { "data-i18n": spec };
+  for (const [name, key] of pairs(spec)) attributes[name] = strings[key];
+  return attributes;
+}
+
+/** Show every text marked by texts() under `root` from the table `strings`. */
+export function localize(root, strings) {
+  for (const element of root.querySelectorAll("[data-i18n]")) {
+    for (const [name, key] of pairs(element.getAttribute("data-i18n"))) {
+      if (name === "text") element.textContent = strings[key];
+      else element.setAttribute(name, strings[key]);
+    }
+  }
+}
+
+const pairs = (spec) => spec.split(" ").map((pair) => pair.split("="));
+
 const SVG = "http://www.w3.org/2000/svg";
 const ICONS = {
   chat: ["M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z", "M8.5 12h.01M12 12h.01M15.5 12h.01"],
@@ -49,7 +71,8 @@ export function icon(name) {
   return svg;
 }
 
-/** Message text as nodes: text kept as text (newlines shown by CSS), links as safe anchors. */
+/** Message text as nodes: text kept as text (newlines shown by CSS), links as safe anchors;
+ * `newTabHint` is the strings' newTab, said after each link. */
 export function textNodes(text, newTabHint) {
   return linkify(text).map((segment) => {
     if (segment.type === "text") return document.createTextNode(segment.text);
@@ -59,7 +82,7 @@ export function textNodes(text, newTabHint) {
       rel: "noopener noreferrer",
       text: segment.text,
     });
-    link.append(h("span", { class: "rc-sr", text: ` ${newTabHint}` }));
+    link.append(h("span", { class: "rc-sr" }, [" ", h("span", { "data-i18n": "text=newTab", text: newTabHint })]));
     return link;
   });
 }

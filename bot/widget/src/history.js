@@ -1,13 +1,15 @@
-// The conversation the widget keeps across page reloads: session id, messages and
-// whether the panel was open. sessionStorage by default, so a shared computer forgets
+// The conversation the widget keeps across page reloads: session id, messages,
+// whether the panel was open and the language the visitor chose with the toggle. sessionStorage by default, so a shared computer forgets
 // the conversation when the tab closes; localStorage when the page asks for it.
+
+import { LANGUAGES } from "./strings.js";
 
 export const MAX_MESSAGES = 200;
 const VERSION = 1;
 
 /** An empty conversation. */
 export function emptyConversation() {
-  return { v: VERSION, sessionId: null, open: false, messages: [] };
+  return { v: VERSION, sessionId: null, open: false, lang: null, messages: [] };
 }
 
 /** Keep only well-formed messages and at most MAX_MESSAGES, newest last. */
@@ -16,6 +18,7 @@ export function sanitizeConversation(value) {
   if (!value || typeof value !== "object" || value.v !== VERSION) return conversation;
   if (typeof value.sessionId === "string" && value.sessionId) conversation.sessionId = value.sessionId;
   conversation.open = value.open === true;
+  if (LANGUAGES.includes(value.lang)) conversation.lang = value.lang; // null: follow the page
   const messages = Array.isArray(value.messages) ? value.messages : [];
   conversation.messages = messages
     .filter(
@@ -32,6 +35,7 @@ export function sanitizeConversation(value) {
       if (m.from === "user" && m.pending === true) {
         message.pending = true;
         message.payload = typeof m.payload === "string" ? m.payload : m.text;
+        if (LANGUAGES.includes(m.lang)) message.lang = m.lang; // the widget's language when it was typed
       }
       if (m.from === "bot" && Array.isArray(m.replies)) {
         message.replies = m.replies

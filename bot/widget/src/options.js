@@ -1,6 +1,6 @@
 // RengoChat.init options: checked once, with their defaults filled in.
 
-import { STRINGS, pickLanguage } from "./strings.js";
+import { LANGUAGES, STRINGS, pickLanguage } from "./strings.js";
 
 /** Check and complete the options given to RengoChat.init. */
 export function resolveOptions(options, page) {
@@ -15,10 +15,17 @@ export function resolveOptions(options, page) {
   if (!["session", "local", "none"].includes(storage)) {
     throw new Error('RengoChat.init: storage must be "session", "local" or "none"');
   }
+  // The page's language is the widget's first one; the visitor may switch (widget.js).
   const lang = pickLanguage(options.lang, page.document.documentElement.lang);
-  const strings = { ...STRINGS[lang] };
-  if (typeof options.title === "string" && options.title) strings.title = options.title;
-  if (typeof options.subtitle === "string") strings.subtitle = options.subtitle;
+  const texts = {};
+  for (const each of LANGUAGES) {
+    texts[each] = { ...STRINGS[each] };
+    // A plain string is in the page's language; {en, ja} gives one per language.
+    const title = ownText(options.title, each, lang);
+    const subtitle = ownText(options.subtitle, each, lang);
+    if (typeof title === "string" && title) texts[each].title = title;
+    if (typeof subtitle === "string") texts[each].subtitle = subtitle;
+  }
   // socket.io-client would read a path in the URL as a namespace; behind a reverse proxy
   // "https://union.example.org/chatbot" means the socket.io path /chatbot/socket.io.
   const prefix = socketUrl.pathname.replace(/\/+$/, "");
@@ -26,9 +33,15 @@ export function resolveOptions(options, page) {
     socketUrl: socketUrl.origin,
     socketPath: typeof options.socketPath === "string" && options.socketPath ? options.socketPath : `${prefix}/socket.io`,
     lang,
-    strings,
+    strings: texts[lang],
+    texts,
     storage,
     color: typeof options.color === "string" ? options.color : null,
     metadata: { ...(options.metadata && typeof options.metadata === "object" ? options.metadata : {}), language: lang },
   };
+}
+
+function ownText(option, lang, pageLang) {
+  if (option && typeof option === "object") return option[lang];
+  return lang === pageLang ? option : undefined;
 }

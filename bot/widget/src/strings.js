@@ -26,6 +26,9 @@ export const STRINGS = {
     online: "Connected again.",
     pending: "Not sent yet: waiting for the connection",
     cleared: "New conversation started.",
+    language: "English",
+    switchToOther: "Switch the chat to Japanese",
+    switchToThis: "Switch the chat to English",
   },
   ja: {
     title: "連合に聞いてみよう",
@@ -51,6 +54,9 @@ export const STRINGS = {
     online: "再び接続しました。",
     pending: "未送信：接続を待っています",
     cleared: "新しい会話を始めました。",
+    language: "日本語",
+    switchToOther: "チャットを英語に切り替える",
+    switchToThis: "チャットを日本語に切り替える",
   },
 };
 
@@ -63,6 +69,28 @@ export function pickLanguage(requested, pageLang) {
     if (LANGUAGES.includes(primary)) return primary;
   }
   return "en";
+}
+
+/** The language the toggle switches to (there are two). */
+export function otherLanguage(lang) {
+  return lang === "ja" ? "en" : "ja";
+}
+
+/** What the toggle and the bot's own language buttons send: the bot answers in `lang` from then on. */
+export function switchPayload(lang) {
+  return `/switch_language${JSON.stringify({ language: lang })}`;
+}
+
+/** The language a message asks the bot to switch to (`/switch_language{"language": "ja"}`), else null. */
+export function switchedLanguage(payload) {
+  const match = /^\/switch_language(\{.*\})\s*$/s.exec(String(payload ?? "").trim());
+  if (!match) return null;
+  try {
+    const { language } = JSON.parse(match[1]);
+    return LANGUAGES.includes(language) ? language : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Sentences as one paragraph: Japanese runs them together, English puts a space between. */

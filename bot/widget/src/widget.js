@@ -3,12 +3,12 @@
 
 import css from "./styles.css";
 import { connect } from "./connection.js";
-import { h, icon, textNodes } from "./dom.js";
+import { h, icon, localize, textNodes, texts } from "./dom.js";
 import { emptyConversation, openHistory } from "./history.js";
 import { enterKeyAction, trackComposition } from "./keys.js";
 import { resolveOptions } from "./options.js";
 import { botMessage } from "./protocol.js";
-import { joinSentences } from "./strings.js";
+import { joinSentences, otherLanguage, switchPayload, switchedLanguage } from "./strings.js";
 
 const TYPING_TIMEOUT_MS = 20000;
 const CONNECTING_NOTICE_DELAY_MS = 1500;
@@ -20,9 +20,11 @@ const FULL_SCREEN_QUERY = "(max-width: 480px)"; // keep in step with styles.css
 export class ChatWidget {
   constructor(options) {
     this.options = resolveOptions(options, window);
-    this.strings = this.options.strings;
     this.history = openHistory(this.options.storage, this.options.socketUrl + this.options.socketPath);
     this.conversation = this.history.load();
+    // The language the visitor chose with the toggle (kept with the conversation), else the page's.
+    this.lang = this.conversation.lang || this.options.lang;
+    this.strings = this.options.texts[this.lang];
     this.rows = new Map(); // message object → its row element
     this.turnStart = null; // the first row of the bot's current answer
     this.status = null;
@@ -45,7 +47,7 @@ export class ChatWidget {
       { id: "rc-panel", class: "rc-panel", role: "dialog", "aria-labelledby": "rc-title", hidden: true },
       [this.buildHeader(), this.buildNotice(), this.buildConversation(), this.buildComposer()],
     );
-    this.root = h("div", { class: "rc-root", lang: this.options.lang }, [this.panel, this.buildLauncher()]);
+    this.root = h("div", { class: "rc-root", lang: this.lang }, [this.panel, this.buildLauncher()]);
     root.append(this.root);
     document.body.append(this.host);
 
@@ -75,25 +77,41 @@ export class ChatWidget {
     this.launcher = h(
       "button",
       { type: "button", class: "rc-launcher", "aria-expanded": "false", "aria-controls": "rc-panel" },
-      [this.launcherIcon, h("span", { class: "rc-launcher-text", text: this.strings.launcher })],
+      [this.launcherIcon, h("span", { class: "rc-launcher-text", ...texts(this.strings, "text=launcher") })],
     );
     return this.launcher;
   }
 
   buildHeader() {
     const s = this.strings;
-    const iconButton = (label, name) =>
-      h("button", { type: "button", class: "rc-icon-button", "aria-label": label, title: label }, icon(name));
-    this.newButton = iconButton(s.newConversation, "restart");
-    this.closeButton = iconButton(s.close, "close");
+    const iconButton = (key, name) =>
+      h("button", { type: "button", class: "rc-icon-button", ...texts(s, `aria-label=${key} title=${key}`) }, icon(name));
+    this.newButton = iconButton("newConversation", "restart");
+    this.closeButton = iconButton("close", "close");
+    // Shows the other language, in that language ("日本語" while in English).
+    this.languageText = h("span");
+    this.languageButton = h("button", { type: "button", class: "rc-language" }, this.languageText);
+    this.showLanguageButton();
     return h("div", { class: "rc-header" }, [
       h("div", { class: "rc-heading" }, [
-        h("h2", { id: "rc-title", class: "rc-title", text: s.title }),
-        s.subtitle ? h("p", { class: "rc-subtitle", text: s.subtitle }) : null,
+        h("h2", { id: "rc-title", class: "rc-title", ...texts(s, "text=title") }),
+        h("p", { class: "rc-subtitle", ...texts(s, "text=subtitle") }), // hidden by CSS when empty
       ]),
+      this.languageButton,
       this.newButton,
       this.closeButton,
     ]);
+  }
+
+  showLanguageButton() {
+    const target = otherLanguage(this.lang);
+    const there = this.options.texts[target];
+    // Said in both languages: the visitor may not read the one shown now.
+    const label = `${this.strings.switchToOther} / ${there.switchToThis}`;
+    this.languageButton.setAttribute("aria-label", label);
+    this.languageButton.setAttribute("title", label);
+    this.languageText.setAttribute("lang", target);
+    this.languageText.textContent = there.language;
   }
 
   buildNotice() {
@@ -103,14 +121,12 @@ export class ChatWidget {
   }
 
   buildConversation() {
-    const s = this.strings;
-    const kept = !this.history.persistent ? "" : this.options.storage === "local" ? s.keptInBrowser : s.keptInTab;
     this.log = h("div", {
       class: "rc-log",
       role: "log",
       "aria-live": "polite",
       "aria-relevant": "additions",
-      "aria-label": s.conversation,
+      ...texts(this.strings, "aria-label=conversation"),
     });
     // Outside the log, so "typing" is announced once and never kept as a message.
     this.typingText = h("span", { class: "rc-sr" });
@@ -119,12 +135,19 @@ export class ChatWidget {
       this.typingText,
     ]);
     // No tabindex: browsers make a scroller without focusable content keyboard-focusable.
+    this.intro = h("p", { class: "rc-intro", text: this.introText() });
     this.scroller = h("div", { class: "rc-scroll" }, [
-      h("p", { class: "rc-intro", text: joinSentences(this.options.lang, [s.intro, kept]) }),
+      this.intro,
       this.log,
       this.typing,
     ]);
     return this.scroller;
+  }
+
+  introText() {
+    const s = this.strings;
+    const kept = !this.history.persistent ? "" : this.options.storage === "local" ? s.keptInBrowser : s.keptInTab;
+    return joinSentences(this.lang, [s.intro, kept]);
   }
 
   buildComposer() {
@@ -134,14 +157,14 @@ export class ChatWidget {
       class: "rc-input",
       rows: "1",
       maxlength: String(MAX_INPUT_LENGTH),
-      placeholder: s.placeholder,
+      ...texts(s, "placeholder=placeholder"),
       autocomplete: "off",
       enterkeyhint: "send",
     });
     this.form = h("form", { class: "rc-composer" }, [
-      h("label", { for: "rc-input", class: "rc-sr", text: s.inputLabel }),
+      h("label", { for: "rc-input", class: "rc-sr", ...texts(s, "text=inputLabel") }),
       this.input,
-      h("button", { type: "submit", class: "rc-send", "aria-label": s.send, title: s.send }, icon("send")),
+      h("button", { type: "submit", class: "rc-send", ...texts(s, "aria-label=send title=send") }, icon("send")),
     ]);
     return this.form;
   }
@@ -150,6 +173,11 @@ export class ChatWidget {
     this.launcher.addEventListener("click", () => (this.isOpen() ? this.close() : this.open()));
     this.closeButton.addEventListener("click", () => this.close());
     this.newButton.addEventListener("click", () => this.reset());
+    // Switch here and tell the bot, shown as the visitor's choice like one of the bot's buttons.
+    this.languageButton.addEventListener("click", () => {
+      const target = otherLanguage(this.lang);
+      this.sendUserMessage(this.options.texts[target].language, switchPayload(target));
+    });
     this.panel.addEventListener("keydown", (event) => {
       // Escape also cancels a conversion in an input method: leave that one alone.
       if (event.key === "Escape" && !event.isComposing && event.keyCode !== 229) {
@@ -234,15 +262,14 @@ export class ChatWidget {
   /** Forget this conversation (here and in storage) and start a new session. */
   reset() {
     this.history.clear();
-    const open = this.conversation.open;
-    this.conversation = emptyConversation();
-    this.conversation.open = open;
+    const { open, lang } = this.conversation;
+    this.conversation = { ...emptyConversation(), open, lang }; // the chosen language stays
     this.rows.clear();
     this.log.replaceChildren();
     this.hideTyping();
     this.save();
     this.connection.restart();
-    this.showNotice(this.strings.cleared, "info", TRANSIENT_NOTICE_MS);
+    this.showNotice("cleared", "info", TRANSIENT_NOTICE_MS);
     if (this.isOpen()) this.input.focus();
   }
 
@@ -259,7 +286,7 @@ export class ChatWidget {
       status: this.status,
       ready: Boolean(this.connection && this.connection.ready),
       sessionId: this.connection ? this.connection.sessionId : null,
-      lang: this.options.lang,
+      lang: this.lang,
       storage: this.options.storage,
     };
   }
@@ -276,8 +303,11 @@ export class ChatWidget {
 
   /** Show `text` as the user's message and send `payload` (a quick reply's, or the text). */
   sendUserMessage(text, payload) {
+    // The toggle or the bot's own language buttons: the widget switches along with the bot.
+    const switched = switchedLanguage(payload);
+    if (switched) this.setLanguage(switched);
     this.dropReplies();
-    const message = { from: "user", text, pending: true, payload };
+    const message = { from: "user", text, pending: true, payload, lang: this.lang };
     this.conversation.messages.push(message);
     this.appendRow(message);
     this.save();
@@ -289,9 +319,11 @@ export class ChatWidget {
     if (!this.connection || !this.connection.ready) return;
     for (const message of this.conversation.messages) {
       if (!message.pending) continue;
-      if (!this.connection.send(message.payload)) break;
+      const metadata = { ...this.options.metadata, language: message.lang || this.lang };
+      if (!this.connection.send(message.payload, metadata)) break;
       delete message.pending;
       delete message.payload;
+      delete message.lang;
       this.refreshRow(message);
       this.showTyping();
     }
@@ -302,6 +334,18 @@ export class ChatWidget {
     this.conversation.sessionId = sessionId;
     this.save();
     this.flush();
+  }
+
+  /** Every text of the widget in `lang` from now on, and the messages sent with it; remembered. */
+  setLanguage(lang) {
+    this.conversation.lang = lang;
+    if (lang === this.lang) return;
+    this.lang = lang;
+    this.strings = this.options.texts[lang];
+    this.root.setAttribute("lang", lang);
+    localize(this.root, this.strings);
+    this.intro.textContent = this.introText();
+    this.showLanguageButton();
   }
 
   // --- receiving -----------------------------------------------------------------
@@ -339,23 +383,23 @@ export class ChatWidget {
     const row = h("div", { class: `rc-row rc-from-${message.from}${message.pending ? " rc-pending" : ""}` });
     if (typeof message.text === "string" || message.image) {
       const bubble = h("div", { class: "rc-bubble" }, [
-        h("span", { class: "rc-sr", text: message.from === "user" ? s.you : s.bot }),
+        h("span", { class: "rc-sr", ...texts(s, message.from === "user" ? "text=you" : "text=bot") }),
       ]);
       if (typeof message.text === "string") {
         bubble.append(h("span", { class: "rc-text" }, textNodes(message.text, s.newTab)));
       }
       if (message.image) {
-        bubble.append(h("img", { class: "rc-image", src: message.image, alt: s.image, loading: "lazy" }));
+        bubble.append(h("img", { class: "rc-image", src: message.image, loading: "lazy", ...texts(s, "alt=image") }));
       }
       row.append(bubble);
     }
-    if (message.pending) row.append(h("span", { class: "rc-pending-note", text: s.pending }));
+    if (message.pending) row.append(h("span", { class: "rc-pending-note", ...texts(s, "text=pending") }));
     if (message.replies && message.replies.length) row.append(this.renderReplies(message.replies));
     return row;
   }
 
   renderReplies(replies) {
-    const group = h("div", { class: "rc-replies", role: "group", "aria-label": this.strings.suggestions });
+    const group = h("div", { class: "rc-replies", role: "group", ...texts(this.strings, "aria-label=suggestions") });
     for (const reply of replies) {
       const button = h("button", { type: "button", class: "rc-reply", text: reply.title });
       button.addEventListener("click", () => {
@@ -380,6 +424,7 @@ export class ChatWidget {
 
   showTyping() {
     this.typing.classList.add("rc-on");
+    this.typingText.setAttribute("data-i18n", "text=typing");
     if (this.typingText.textContent !== this.strings.typing) {
       this.typingText.textContent = this.strings.typing;
     }
@@ -391,6 +436,7 @@ export class ChatWidget {
   hideTyping() {
     clearTimeout(this.timers.typing);
     this.typing.classList.remove("rc-on");
+    this.typingText.removeAttribute("data-i18n");
     this.typingText.textContent = "";
   }
 
@@ -400,22 +446,25 @@ export class ChatWidget {
     this.host.setAttribute("data-status", status);
     clearTimeout(this.timers.connecting);
     if (status === "online") {
-      if (previous === "offline") this.showNotice(this.strings.online, "ok", TRANSIENT_NOTICE_MS);
+      if (previous === "offline") this.showNotice("online", "ok", TRANSIENT_NOTICE_MS);
       else if (["wait", "warn"].includes(this.notice.dataset.kind)) this.hideNotice();
     } else if (status === "offline") {
       this.hideTyping();
-      this.showNotice(this.strings.offline, "warn");
+      this.showNotice("offline", "warn");
     } else if (status === "connecting" && previous !== "offline") {
       // Only a slow start is worth a notice; most connections take a fraction of a second.
       this.timers.connecting = setTimeout(
-        () => this.showNotice(this.strings.connecting, "wait"),
+        () => this.showNotice("connecting", "wait"),
         CONNECTING_NOTICE_DELAY_MS,
       );
     }
   }
 
-  showNotice(text, kind, hideAfterMs) {
+  /** Show the text `key` of the language table (in the current language, also after a switch). */
+  showNotice(key, kind, hideAfterMs) {
     clearTimeout(this.timers.notice);
+    const text = this.strings[key];
+    this.notice.setAttribute("data-i18n", `text=${key}`);
     if (this.notice.textContent !== text) this.notice.textContent = text; // no repeat announcements
     this.notice.dataset.kind = kind;
     if (hideAfterMs) this.timers.notice = setTimeout(() => this.hideNotice(), hideAfterMs);
@@ -423,6 +472,7 @@ export class ChatWidget {
 
   hideNotice() {
     clearTimeout(this.timers.notice);
+    this.notice.removeAttribute("data-i18n");
     this.notice.textContent = "";
     delete this.notice.dataset.kind;
   }

@@ -37,7 +37,13 @@ test("stored conversations are checked when read back", () => {
   assert.equal(stored.open, true);
   assert.equal(stored.messages.length, MAX_MESSAGES);
   assert.equal(stored.messages.at(-1).text, `m${MAX_MESSAGES + 4}`);
-  assert.deepEqual(sanitizeConversation({ v: 99, messages }), { v: 1, sessionId: null, open: false, messages: [] });
+  assert.deepEqual(sanitizeConversation({ v: 99, messages }), {
+    v: 1,
+    sessionId: null,
+    open: false,
+    lang: null,
+    messages: [],
+  });
   assert.deepEqual(sanitizeConversation("garbage").messages, []);
 });
 
@@ -49,6 +55,24 @@ test("a message typed while offline stays pending, with what to send", () => {
   assert.deepEqual(stored.messages, [
     { from: "user", text: "Affiliated unions", pending: true, payload: "/ask_affiliate_list" },
   ]);
+});
+
+test("the chosen language is kept, and a pending message's language with it; anything else is dropped", () => {
+  const stored = sanitizeConversation({
+    v: 1,
+    lang: "ja",
+    messages: [
+      { from: "user", text: "JAM", pending: true, payload: "JAM", lang: "en" },
+      { from: "user", text: "sent", lang: "en" },
+    ],
+  });
+  assert.equal(stored.lang, "ja");
+  assert.deepEqual(stored.messages, [
+    { from: "user", text: "JAM", pending: true, payload: "JAM", lang: "en" },
+    { from: "user", text: "sent" },
+  ]);
+  assert.equal(sanitizeConversation({ v: 1, lang: "fr" }).lang, null);
+  assert.equal(sanitizeConversation({ v: 1, lang: ["ja"] }).lang, null);
 });
 
 test('storage "none" keeps the conversation in memory only', () => {

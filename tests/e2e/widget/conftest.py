@@ -4,9 +4,13 @@
 server with the socket.io channel, and the widget's demo page (``bot.widget.server``);
 Playwright drives Debian's Chromium, headless. Every test gets a fresh browser context,
 so sessionStorage (where the widget keeps the conversation) starts empty.
+
+The servers listen on ports 5205 (Rasa), 5255 (actions) and 8205 (the page), or on those
+given by WIDGET_E2E_RASA_PORT, WIDGET_E2E_ACTIONS_PORT and WIDGET_E2E_WEB_PORT.
 """
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Iterator, List
@@ -30,9 +34,9 @@ def widget_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotServ
     if not BUNDLE.is_file():
         pytest.fail(f"{BUNDLE.relative_to(ROOT)} is missing: run scripts/build_widget.sh first")
     servers = BotServers(
-        rasa_port=5205,
-        actions_port=5255,
-        web_port=8205,
+        rasa_port=int(os.environ.get("WIDGET_E2E_RASA_PORT", "5205")),
+        actions_port=int(os.environ.get("WIDGET_E2E_ACTIONS_PORT", "5255")),
+        web_port=int(os.environ.get("WIDGET_E2E_WEB_PORT", "8205")),
         workdir=tmp_path_factory.mktemp("widget-servers"),
     )
     servers.start()

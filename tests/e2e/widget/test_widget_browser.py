@@ -238,6 +238,8 @@ def test_phone_screen_gets_a_full_screen_panel(phone_chat, artifacts):
     expect(chat.input).to_be_focused()
     chat.page.keyboard.press("Tab")
     expect(chat.page.get_by_role("button", name="Send")).to_be_focused()
+    chat.page.keyboard.press("Tab")  # from the last control back to the first: the language toggle
+    expect(chat.page.get_by_role("button", name=re.compile("^Switch the chat to Japanese"))).to_be_focused()
     chat.page.keyboard.press("Tab")
     expect(chat.page.get_by_role("button", name="New conversation")).to_be_focused()
     answer = chat.ask("hello")

@@ -56,6 +56,12 @@ def test_widget_script_is_served_as_javascript(widget_servers):
     assert status == 200  # cache-busting query strings are fine
 
 
+def test_widget_script_stays_within_its_size_budget():
+    # socket.io-client is about 40 KB of it; the widget itself, with both languages, the rest.
+    # A union page loads it on every visit: grow it only for something visitors need.
+    assert widget_server.SCRIPT.stat().st_size <= 72 * 1024
+
+
 @pytest.mark.parametrize(
     "path",
     [
