@@ -1,15 +1,18 @@
 """The aliases the entity linker knows, derived from the knowledge base and two curated lists.
 
-Every alias is derived from a stored name (short name, full name, acronym, a person's name) or
-from ``curated/industries.yml`` and ``curated/cities.yml``; nothing is guessed. The few
-hand-written variants (role wordings, one romanisation) are listed here with their reason.
+Every alias is derived from a stored name (short name, full name, acronym, a person's name, a
+Japanese name from ``curated/names_ja.yml`` as loaded into the knowledge base) or from
+``curated/industries.yml`` and ``curated/cities.yml``; nothing is guessed. The few hand-written
+variants (role wordings, one romanisation, where a kanji name splits into family and given name)
+and the names deliberately left out are listed here with their reason.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections import Counter
+import logging
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,8 +21,15 @@ from typing import Optional, Protocol
 
 import yaml
 
-from knowledge.linker import AliasEntry, EntityLinker, normalise
-from knowledge.records import Leader, Local, Organisation, RelatedOrganisation
+from knowledge.linker import (
+    BLOCKED,
+    AliasEntry,
+    EntityLinker,
+    fold_japanese,
+    is_japanese_alias,
+    normalise,
+)
+from knowledge.records import JapaneseName, Leader, Local, Organisation, RelatedOrganisation
 
 __all__ = [
     "City",
@@ -27,8 +37,11 @@ __all__ = [
     "build_aliases",
     "load_cities",
     "load_industries",
+    "load_industry_blocks",
     "load_linker",
 ]
+
+logger = logging.getLogger(__name__)
 
 _CURATED = Path(__file__).resolve().parent / "curated"
 
@@ -46,6 +59,9 @@ class AliasSource(Protocol):
 
     def locals(self) -> list[Local]: ...
 
+    # Optional: ``japanese_names(kind=None) -> list[JapaneseName]`` (KnowledgeBase has it); a
+    # source without it gets no Japanese names, only the Japanese industry words.
+
 
 # --------------------------------------------------------------------------- curated lists
 
@@ -59,6 +75,8 @@ class Industry:
     affiliates: tuple[str, ...]
     basis: tuple[tuple[str, str], ...]  # (short name, words quoted from its full name)
     keywords: tuple[str, ...]
+    keywords_ja: tuple[str, ...] = ()  # the same work in everyday Japanese
+    label_ja: Optional[str] = None  # the label in Japanese answers
 
 
 @dataclass(frozen=True)
@@ -79,9 +97,19 @@ def load_industries(path: Optional[Path] = None) -> tuple[Industry, ...]:
             affiliates=tuple(str(a) for a in item["affiliates"]),
             basis=tuple((str(k), str(v)) for k, v in item["basis"].items()),
             keywords=tuple(str(k) for k in item["keywords"]),
+            keywords_ja=tuple(str(k) for k in item.get("keywords_ja") or ()),
+            label_ja=str(item["label_ja"]) if item.get("label_ja") else None,
         )
         for item in data["industries"]
     )
+
+
+@lru_cache(maxsize=None)
+def load_industry_blocks(path: Optional[Path] = None) -> tuple[str, ...]:
+    """``not_industry_ja`` of ``curated/industries.yml``: phrases that contain a Japanese
+    industry word but name no work (介護休業, care leave), so they link nothing."""
+    data = yaml.safe_load((path or _CURATED / "industries.yml").read_text(encoding="utf-8"))
+    return tuple(str(p) for p in data.get("not_industry_ja") or ())
 
 
 @lru_cache(maxsize=None)
@@ -313,6 +341,206 @@ def _industry_aliases(industries: Iterable[Industry]) -> list[AliasEntry]:
     return aliases
 
 
+# --------------------------------------------------------------------------- Japanese names
+
+# Readings are typed in either kana script: ``よしの ともこ`` is also written ``ヨシノトモコ``.
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+_KANA_ONLY = re.compile(r"[\u3041-\u309f\u30a0-\u30ff ]+")
+# A kana reading shorter than this is too often part of another word (なら "if", しが in
+# わたしが, さが in さがす, みえ in みえる): left out.
+_MIN_KANA_CHARS = 3
+# Names that are also everyday words, left out on their own (their longer forms stay:
+# 大分県, あきたけん, なごやし ...; so do katakana twins, which never match inside a word).
+_LEFT_OUT_JAPANESE: dict[str, str] = {
+    "大分": "the adverb 大分 (daibu, 'quite')",
+    "あきた": "飽きた ('got bored')",
+    "きょうと": "きょう ('today') before と: きょうとても",
+    "なごや": "なごやか ('calm')",
+    "さかい": "Kansai dialect 〜さかい ('because')",
+    "こうふ": "公布/交付 ('issue'), and inside こうふく ('happiness')",
+}
+# Many family names are place names (山口, 千葉, 石川): followed by an honorific they name a
+# person, so "山口さん" links nothing rather than the prefecture.
+_HONORIFICS = ("さん", "様", "さま", "氏", "くん", "君", "ちゃん")
+# Where a kanji name splits into family and given name, when the rule in _kanji_family_name
+# cannot tell (3 or 5 characters): read from the romanised family name in the brochure
+# (YASUKOCHI 安河内, INOUE 井上, TAKIMOTO 瀧本/滝本).
+_FAMILY_NAME_LENGTHS: dict[str, int] = {"安河内賢弘": 3, "井上久美枝": 2, "瀧本司": 2, "滝本司": 2}
+_KANJI = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KANJI_THEN_KANA = re.compile(f"([{_KANJI}]+)[\u3041-\u309f]+")
+_FOUR_KANJI = re.compile(f"[{_KANJI}]{{4}}")
+
+
+def _both_kana_scripts(reading: str) -> list[str]:
+    """A hiragana reading and its katakana twin (a katakana one is returned alone)."""
+    katakana = reading.translate(_HIRAGANA_TO_KATAKANA)
+    return [reading] if katakana == reading else [reading, katakana]
+
+
+def _kana_forms(reading: Optional[str]) -> list[str]:
+    """Reading aliases: long enough, in hiragana and katakana, but no everyday word."""
+    if not reading or not _KANA_ONLY.fullmatch(reading):
+        return []
+    if len(reading.replace(" ", "")) < _MIN_KANA_CHARS:
+        return []
+    return [form for form in _both_kana_scripts(reading) if form not in _LEFT_OUT_JAPANESE]
+
+
+def _kanji_family_name(name: str) -> Optional[str]:
+    """The family name of a kanji name (family name first): 芳野友子 -> 芳野, 木村ひとみ -> 木村.
+
+    Four kanji split 2 + 2 (every such name here reads so in romaji: YOSHINO Tomoko); kanji
+    followed by a kana given name split at the kana; other lengths only from
+    ``_FAMILY_NAME_LENGTHS``. None when unknown.
+    """
+    if name in _FAMILY_NAME_LENGTHS:
+        return name[: _FAMILY_NAME_LENGTHS[name]]
+    match = _KANJI_THEN_KANA.fullmatch(name)
+    if match:
+        return match.group(1)
+    if _FOUR_KANJI.fullmatch(name):
+        return name[:2]
+    return None
+
+
+def _japanese_names(kb: object) -> list[JapaneseName]:
+    """The knowledge base's Japanese names; none from a source without them (or an old build)."""
+    lookup = getattr(kb, "japanese_names", None)
+    if not callable(lookup):
+        return []
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        return list(lookup())
+    except SQLAlchemyError:
+        logger.warning(
+            "the knowledge base has no Japanese names (built before they were added?); "
+            "rebuild it with `python -m knowledge.build` for Japanese entity linking"
+        )
+        return []
+
+
+def _japanese_place_aliases(
+    names: Sequence[JapaneseName], prefectures: set[str], cities: Sequence[City]
+) -> list[AliasEntry]:
+    """Prefectures by kanji (大阪府, 大阪; 北海道 whole), kana, and their local (連合大阪);
+    cities by kanji with and without 市 (two characters or more: not 津, 堺) and kana. A bare
+    kanji name followed by an honorific (山口さん) is blocked: that is a person."""
+    aliases: list[AliasEntry] = []
+    city_prefecture = {c.name: c.prefecture for c in cities}
+    for name in names:
+        if name.kind == "prefecture" and name.key in prefectures:
+            value = name.key
+            bare = name.ja_short or name.ja
+            texts = [name.ja, bare, f"連合{bare}"]  # RENGO's locals are 連合<prefecture>
+            texts += _kana_forms(name.reading) + _kana_forms(name.reading_short)
+        elif name.kind == "city" and city_prefecture.get(name.key) in prefectures:
+            value = city_prefecture[name.key]
+            texts = [name.ja, *name.aliases]
+            bare = name.ja[:-1] if name.ja.endswith(("市", "区")) else name.ja
+            if len(bare) >= 2:
+                texts.append(bare)
+            if name.reading:
+                texts += _kana_forms(name.reading) + _kana_forms(name.reading[:-1])
+        else:
+            continue
+        for text in dict.fromkeys(texts):
+            if text not in _LEFT_OUT_JAPANESE:
+                aliases.append(AliasEntry(text, "prefecture", value))
+        if len(bare) >= 2:
+            aliases += [AliasEntry(bare + h, BLOCKED, "") for h in _HONORIFICS]
+    return aliases
+
+
+def _japanese_industry_aliases(
+    industries: Iterable[Industry], blocks: Iterable[str]
+) -> list[AliasEntry]:
+    aliases = [
+        AliasEntry(word, "industry", industry.key)
+        for industry in industries
+        for word in industry.keywords_ja
+    ]
+    aliases += [AliasEntry(phrase, BLOCKED, "") for phrase in blocks]
+    return aliases
+
+
+def _japanese_organisation_aliases(
+    names: Sequence[JapaneseName], kind: str, entity: str, known: set[str], reserved: set[str]
+) -> list[AliasEntry]:
+    """Every name of an organisation, verified or not (recognising a name is not stating it),
+    except Latin ones (the English aliases have them) and words that name something else."""
+    aliases: list[AliasEntry] = []
+    for name in names:
+        if name.kind != kind or name.key not in known:
+            continue
+        for text in dict.fromkeys((name.ja, name.ja_short, *name.aliases, *name.former_names)):
+            if text and is_japanese_alias(text) and fold_japanese(text) not in reserved:
+                aliases.append(AliasEntry(text, entity, name.key))
+    return aliases
+
+
+def _japanese_people_aliases(
+    names: Sequence[JapaneseName], leaders: set[str], reserved: set[str]
+) -> list[AliasEntry]:
+    """Full kanji name (and variants), reading with and without the space, and the family name
+    alone (kanji, and kana from the reading) where it names one leader and nothing else (石川 is
+    also a prefecture)."""
+    people = [n for n in names if n.kind == "person" and n.key in leaders]
+    families: dict[str, list[str]] = {}  # person -> family names, kanji and kana
+    for person in people:
+        spellings = [_kanji_family_name(s) for s in (person.ja, *person.aliases)]
+        if person.reading:
+            spellings.append(person.reading.split(" ")[0])
+        families[person.key] = [s for s in dict.fromkeys(spellings) if s]
+    owners: dict[str, set[str]] = defaultdict(set)
+    for key, spellings in families.items():
+        for spelling in spellings:
+            owners[spelling].add(key)
+    aliases: list[AliasEntry] = []
+    for person in people:
+        texts = [person.ja, *person.aliases]
+        if person.reading:
+            texts += _kana_forms(person.reading) + _kana_forms(person.reading.replace(" ", ""))
+        for family in families[person.key]:
+            if owners[family] != {person.key}:
+                continue
+            forms = _kana_forms(family) if _KANA_ONLY.fullmatch(family) else [family]
+            texts += [f for f in forms if fold_japanese(f) not in reserved]
+        aliases += [AliasEntry(t, "person", person.key) for t in dict.fromkeys(texts)]
+    return aliases
+
+
+def _japanese_aliases(
+    kb: AliasSource,
+    industries: Sequence[Industry],
+    cities: Sequence[City],
+    blocks: Iterable[str],
+    leaders: Sequence[Leader],
+) -> list[AliasEntry]:
+    """Japanese aliases; their values are the same English keys as the English aliases'."""
+    names = _japanese_names(kb)
+    places = _japanese_place_aliases(names, {local.prefecture for local in kb.locals()}, cities)
+    trades = _japanese_industry_aliases(industries, blocks)
+    reserved = {fold_japanese(a.text) for a in (*places, *trades)}
+    related = _japanese_organisation_aliases(
+        names, "related", "related_org", {r.name for r in kb.related_organisations()}, reserved
+    )
+    reserved |= {fold_japanese(a.text) for a in related}
+    orgs = _japanese_organisation_aliases(
+        names, "affiliate", "organisation", {o.short_name for o in kb.organisations()}, reserved
+    )
+    reserved |= {fold_japanese(a.text) for a in orgs}
+    roles = [
+        AliasEntry(n.ja, "role", n.key)
+        for n in names
+        if n.kind == "role" and n.key in {leader.role for leader in leaders}
+    ]
+    reserved |= {fold_japanese(a.text) for a in roles}
+    people = _japanese_people_aliases(names, {leader.name for leader in leaders}, reserved)
+    # RENGO itself (連合, 日本労働組合総連合会) links nothing, as "RENGO" does not in English.
+    return [*orgs, *related, *people, *roles, *places, *trades]
+
+
 # --------------------------------------------------------------------------- assembly
 
 
@@ -321,10 +549,12 @@ def build_aliases(
     *,
     industries: Optional[Iterable[Industry]] = None,
     cities: Optional[Iterable[City]] = None,
+    industry_blocks: Optional[Iterable[str]] = None,
 ) -> list[AliasEntry]:
     """Every alias the linker should know, from the knowledge base and the curated lists."""
     industries = tuple(load_industries() if industries is None else industries)
     cities = tuple(load_cities() if cities is None else cities)
+    blocks = tuple(load_industry_blocks() if industry_blocks is None else industry_blocks)
     places = _prefecture_aliases(kb.locals(), cities)
     trades = _industry_aliases(industries)
     related = _related_aliases(kb.related_organisations())
@@ -335,7 +565,8 @@ def build_aliases(
     roles = _role_aliases(leaders)
     reserved |= {normalise(a.text) for a in roles}
     people = _people_aliases(leaders, reserved)
-    return [*orgs, *related, *people, *roles, *places, *trades]
+    japanese = _japanese_aliases(kb, industries, cities, blocks, leaders)
+    return [*orgs, *related, *people, *roles, *places, *trades, *japanese]
 
 
 _LINKERS: dict[str, EntityLinker] = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import sys
@@ -29,7 +30,7 @@ from sqlalchemy.orm import Session
 from knowledge import config
 from knowledge.ingest import ParseError
 from knowledge.ingest.brochure import BROCHURE_FILE, Brochure, parse_brochure
-from knowledge.normalize import month_span, plural_role
+from knowledge.normalize import JAPANESE_LETTERS, month_span, plural_role
 from knowledge.schema import (
     SCHEMA_VERSION,
     Base,
@@ -43,6 +44,7 @@ from knowledge.schema import (
     GuidanceTopicRow,
     HistoryEventRow,
     HistoryYearRow,
+    JapaneseNameRow,
     LeaderRow,
     LocalRow,
     MascotRow,
@@ -65,12 +67,14 @@ LOCALS_FILE = "locals.yml"
 CONSULTATION_FILE = "consultation.yml"
 GUIDANCE_FILE = "guidance.yml"
 URGENT_FILE = "urgent.yml"
+NAMES_JA_FILE = "names_ja.yml"
+CITIES_FILE = "cities.yml"
 REGIONS = ("Hokkaido", "Tohoku", "Kanto", "Chubu", "Kinki", "Chugoku", "Shikoku", "Kyushu-Okinawa")
 _LOCAL_FIELDS = {"code", "prefecture", "prefecture_ja", "region", "name", "source"}
 _LOCAL_REQUIRED = _LOCAL_FIELDS - {"prefecture_ja"}
 _LOCAL_SOURCES = {"code", "prefecture", "region", "existence", "name"}
-_ROUTE_FIELDS = {"key", "name", "description", "how", "url", "phone", "source", "recorded"}
-_ROUTE_REQUIRED = {"key", "name", "description", "source", "recorded"}
+_ROUTE_FIELDS = {"key", "name", "name_ja", "description", "description_ja", "how", "how_ja", "url", "phone", "source", "recorded"}
+_ROUTE_REQUIRED = {"key", "name", "name_ja", "description", "description_ja", "source", "recorded"}
 _TOPIC_FIELDS = {"key", "title", "title_ja", "statements", "routes"}
 _STATEMENT_FIELDS = {"text", "text_ja", "basis", "source", "reviewed"}
 _STATEMENTS_PER_TOPIC = (2, 4)
@@ -109,7 +113,7 @@ class _Source:
 
 def _sources(sources_dir: Path, curated_dir: Path) -> List[_Source]:
     found = []
-    curated = (LOCALS_FILE, CONSULTATION_FILE, GUIDANCE_FILE, URGENT_FILE)
+    curated = (LOCALS_FILE, CONSULTATION_FILE, GUIDANCE_FILE, URGENT_FILE, NAMES_JA_FILE, CITIES_FILE)
     for path in (sources_dir / BROCHURE_FILE, *(curated_dir / name for name in curated)):
         if not path.is_file():
             raise ParseError(path.name, "sources", None, f"missing source file {path}")
@@ -330,6 +334,236 @@ def load_urgent(path: Path) -> List[Dict[str, Any]]:
     return resources
 
 
+# --- Japanese names ------------------------------------------------------------------
+
+JAPANESE_NAME_KINDS = ("rengo", "affiliate", "related", "role", "person", "prefecture", "city")
+_NAMES_SECTIONS = {
+    "rengo", "affiliates", "related_organisations", "roles", "people", "people_without_source",
+    "prefectures_source", "prefectures", "cities_source", "cities",
+}
+_RENGO_FIELDS = {"ja", "ja_short", "reading", "reading_full", "aliases", "source", "verified", "note"}
+_ORG_NAME_FIELDS = {"key", "ja", "ja_short", "reading", "aliases", "former_names", "source", "verified", "note", "legal_form"}
+_ORG_NAME_REQUIRED = {"key", "ja", "ja_short"}
+_ROLE_NAME_FIELDS = {"key", "ja", "source", "verified", "note"}
+_PERSON_NAME_FIELDS = {"key", "ja", "reading", "aliases", "source", "verified", "note"}
+_PREFECTURE_NAME_FIELDS = {"key", "ja", "ja_short", "kana", "kana_short"}
+_CITY_NAME_FIELDS = {"key", "ja", "kana", "code", "aliases"}
+_HAS_JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
+_KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff ]+")  # hiragana, katakana (with ・ and ー), space
+
+
+def load_city_names(path: Path) -> List[str]:
+    """The English names of ``curated/cities.yml`` (what names_ja.yml's cities are keyed by)."""
+    data, lines = _load_yaml(path, "cities")
+    names = []
+    for entry, line in zip(data["cities"], lines):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise ParseError(path.name, "cities", line, "expected a mapping with a 'name:'")
+        names.append(entry["name"])
+    return names
+
+
+class _NamesChecker:
+    """Checks one entry of names_ja.yml, raising ParseError with its file, section and line."""
+
+    def __init__(self, path: Path, section: str, node: yaml.Node) -> None:
+        self.path, self.section, self.node = path, section, node
+
+    def fail(self, field_name: Optional[str], message: str) -> None:
+        line = _field_line(self.node, field_name) if field_name else _line(self.node)
+        raise ParseError(self.path.name, self.section, line, message)
+
+    def fields(self, entry: Any, allowed: set, required: set) -> Dict[str, Any]:
+        return _check_fields(self.path, self.section, _line(self.node), entry, allowed, required)
+
+    def japanese(self, entry: Dict[str, Any], name: str, where: str, optional: bool = False) -> Optional[str]:
+        value = entry.get(name)
+        if value is None and optional:
+            return None
+        if not isinstance(value, str) or not _HAS_JAPANESE.search(value):
+            self.fail(name, f"{where}: {name} must be a name in Japanese, found {value!r}")
+        return value.strip()
+
+    def text(self, entry: Dict[str, Any], name: str, where: str) -> str:
+        value = entry.get(name)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(name, f"{where}: {name} must be text, found {value!r}")
+        return value.strip()
+
+    def kana(self, entry: Dict[str, Any], name: str, where: str, required: bool = False) -> Optional[str]:
+        value = entry.get(name)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not _KANA.fullmatch(value):
+            self.fail(name, f"{where}: {name} must be written in kana, found {value!r}")
+        return value
+
+    def names(self, entry: Dict[str, Any], name: str, where: str) -> Tuple[str, ...]:
+        value = entry.get(name, [])
+        if value is None:
+            value = []
+        if not isinstance(value, list) or not all(isinstance(v, str) and _HAS_JAPANESE.search(v) for v in value):
+            self.fail(name, f"{where}: {name} must be a list of names in Japanese")
+        return tuple(v.strip() for v in value)
+
+    def urls(self, value: Any, name: str, where: str) -> Tuple[str, ...]:
+        if not isinstance(value, list) or not value or not all(_is_url(u) for u in value):
+            self.fail(name, f"{where}: {name} must be a list of public http(s) URLs")
+        return tuple(value)
+
+    def provenance(self, entry: Dict[str, Any], where: str) -> Tuple[bool, Tuple[str, ...]]:
+        """``verified`` and ``source``: a verified name names its sources, an unverified one says why."""
+        verified = entry.get("verified")
+        if not isinstance(verified, bool):
+            self.fail("verified", f"{where}: verified must be true or false")
+        source = entry.get("source")
+        if verified:
+            return True, self.urls(source, "source", where)
+        if not entry.get("note"):
+            self.fail("note", f"{where}: an unverified name needs a note saying what a person must check")
+        return False, () if source is None else self.urls(source, "source", where)
+
+
+def load_japanese_names(
+    path: Path, brochure: Brochure, locals_: Sequence[Dict[str, Any]], city_names: Sequence[str]
+) -> List[Dict[str, Any]]:
+    """``curated/names_ja.yml``: every key must name something the knowledge base (or cities.yml) knows.
+
+    Returns one dict per name (the columns of ``kb_japanese_names``), in the file's order.
+    """
+    text = path.read_text(encoding="utf-8")
+    try:  # parsed once (with libyaml when present): the node tree gives lines, then the values
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        data = yaml.SafeLoader("").construct_document(root) if root is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ParseError(path.name, "names", mark.line + 1 if mark else None, f"invalid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise ParseError(path.name, "names", 1, "expected a mapping of sections")
+    unknown = set(data) - _NAMES_SECTIONS
+    missing = _NAMES_SECTIONS - set(data)
+    if unknown or missing:
+        what = f"unknown sections {sorted(unknown)}" if unknown else f"missing sections {sorted(missing)}"
+        raise ParseError(path.name, "names", 1, what)
+
+    def entries(section: str) -> List[Tuple[Any, yaml.Node]]:
+        if not isinstance(data[section], list):
+            raise ParseError(path.name, section, _field_line(root, section), f"'{section}:' must be a list")
+        return list(zip(data[section], _field_node(root, section).value))
+
+    known = {
+        "affiliates": {o.item.short_name for o in brochure.organisations},
+        "related_organisations": {r.item.name for r in brochure.related},
+        "roles": {leader.item.role for leader in brochure.leaders},
+        "people": {leader.item.name for leader in brochure.leaders},
+        "prefectures": {e["prefecture"]: e.get("prefecture_ja") for e in locals_},
+        "cities": set(city_names),
+    }
+    known["people_without_source"] = known["people"]
+    names: List[Dict[str, Any]] = []
+    seen: Dict[Tuple[str, str], int] = {}
+
+    def add(section: str, checker: _NamesChecker, kind: str, key: str, **row: Any) -> None:
+        if (kind, key) in seen:
+            checker.fail("key", f"{key!r} appears twice")
+        seen[(kind, key)] = len(names)
+        defaults = {"ja_short": None, "reading": None, "reading_short": None, "aliases": (), "former_names": ()}
+        names.append({**defaults, **row, "kind": kind, "key": key, "line": _line(checker.node), "section": section})
+
+    def keyed(section: str, checker: _NamesChecker, entry: Dict[str, Any]) -> str:
+        key = entry.get("key")
+        if not isinstance(key, str) or key not in known[section]:
+            what = {
+                "affiliates": "affiliate of the brochure", "related_organisations": "related organisation of the brochure",
+                "roles": "role of the brochure's leadership", "people": "leader of the brochure",
+                "people_without_source": "leader of the brochure", "prefectures": "prefecture of locals.yml",
+                "cities": "city of cities.yml",
+            }[section]
+            checker.fail("key", f"{key!r} is no {what}")
+        return key
+
+    # RENGO itself
+    rengo_node = _field_node(root, "rengo")
+    checker = _NamesChecker(path, "rengo", rengo_node)
+    entry = checker.fields(data["rengo"], _RENGO_FIELDS, {"ja", "ja_short"})
+    verified, source = checker.provenance(entry, "RENGO")
+    add("rengo", checker, "rengo", "RENGO",
+        ja=checker.japanese(entry, "ja", "RENGO"), ja_short=checker.japanese(entry, "ja_short", "RENGO"),
+        reading=checker.kana(entry, "reading_full", "RENGO"), reading_short=checker.kana(entry, "reading", "RENGO"),
+        aliases=checker.names(entry, "aliases", "RENGO"), verified=verified, source=source)
+
+    for section, kind in (("affiliates", "affiliate"), ("related_organisations", "related")):
+        for entry, node in entries(section):
+            checker = _NamesChecker(path, section, node)
+            entry = checker.fields(entry, _ORG_NAME_FIELDS, _ORG_NAME_REQUIRED)
+            key = keyed(section, checker, entry)
+            verified, source = checker.provenance(entry, key)
+            add(section, checker, kind, key,
+                ja=checker.japanese(entry, "ja", key), ja_short=checker.text(entry, "ja_short", key),
+                reading_short=checker.kana(entry, "reading", key), aliases=checker.names(entry, "aliases", key),
+                former_names=checker.names(entry, "former_names", key), verified=verified, source=source)
+
+    for entry, node in entries("roles"):
+        checker = _NamesChecker(path, "roles", node)
+        entry = checker.fields(entry, _ROLE_NAME_FIELDS, {"key", "ja"})
+        key = keyed("roles", checker, entry)
+        verified, source = checker.provenance(entry, key)
+        add("roles", checker, "role", key, ja=checker.japanese(entry, "ja", key), verified=verified, source=source)
+
+    for entry, node in entries("people"):
+        checker = _NamesChecker(path, "people", node)
+        entry = checker.fields(entry, _PERSON_NAME_FIELDS, {"key", "ja"})
+        key = keyed("people", checker, entry)
+        verified, source = checker.provenance(entry, key)
+        reading = checker.kana(entry, "reading", key)
+        if reading is not None and len(reading.split(" ")) != 2:
+            checker.fail("reading", f"{key}: reading must be 'family given', found {reading!r}")
+        add("people", checker, "person", key, ja=checker.japanese(entry, "ja", key), reading=reading,
+            aliases=checker.names(entry, "aliases", key), verified=verified, source=source)
+    for entry, node in entries("people_without_source"):  # no name to load; the key must still be a leader
+        checker = _NamesChecker(path, "people_without_source", node)
+        entry = checker.fields(entry, {"key", "note"}, {"key", "note"})
+        key = keyed("people_without_source", checker, entry)
+        if ("person", key) in seen:
+            checker.fail("key", f"{key!r} is also in people")
+
+    for section, kind in (("prefectures", "prefecture"), ("cities", "city")):
+        source_node = _field_node(root, f"{section}_source")
+        section_source = _NamesChecker(path, f"{section}_source", source_node).urls(
+            data[f"{section}_source"], f"{section}_source", section)
+        for entry, node in entries(section):
+            checker = _NamesChecker(path, section, node)
+            if kind == "prefecture":
+                entry = checker.fields(entry, _PREFECTURE_NAME_FIELDS, _PREFECTURE_NAME_FIELDS)
+                key = keyed(section, checker, entry)
+                ja = checker.japanese(entry, "ja", key)
+                if known["prefectures"][key] and ja != known["prefectures"][key]:
+                    checker.fail("ja", f"{key}: ja {ja!r} differs from locals.yml's {known['prefectures'][key]!r}")
+                add(section, checker, kind, key, ja=ja, ja_short=checker.japanese(entry, "ja_short", key),
+                    reading=checker.kana(entry, "kana", key, required=True),
+                    reading_short=checker.kana(entry, "kana_short", key, required=True),
+                    verified=True, source=section_source)
+            else:
+                entry = checker.fields(entry, _CITY_NAME_FIELDS, {"key", "ja", "kana", "code"})
+                key = keyed(section, checker, entry)
+                add(section, checker, kind, key, ja=checker.japanese(entry, "ja", key),
+                    reading=checker.kana(entry, "kana", key, required=True),
+                    aliases=checker.names(entry, "aliases", key), verified=True, source=section_source)
+
+    # One Japanese name for two things would leave the linker unable to choose.
+    owners: Dict[str, Dict[str, Any]] = {}
+    for name in names:
+        spellings = [name["ja"], name["ja_short"], *name["aliases"], *name["former_names"]]
+        for spelling in {s for s in spellings if s}:
+            other = owners.setdefault(spelling, name)
+            if other is not name:
+                raise ParseError(
+                    path.name, name["section"], name["line"],
+                    f"{spelling!r} names both {other['kind']} {other['key']!r} and {name['kind']} {name['key']!r}",
+                )
+    return names
+
+
 # --- database ----------------------------------------------------------------------
 
 
@@ -361,6 +595,7 @@ def _rows(
     routes: List[Dict[str, Any]],
     guidance: List[Dict[str, Any]],
     urgent: List[Dict[str, Any]],
+    japanese_names: Sequence[Dict[str, Any]] = (),
 ) -> List[List[Any]]:
     """All rows, in insert stages (parents before children), with deterministic ids."""
     b = brochure
@@ -423,7 +658,8 @@ def _rows(
     ]
     children += [
         RouteRow(key=r["key"], name=r["name"], description=r["description"], how=r.get("how"), url=r.get("url"),
-                 phone=r.get("phone"), source=r["source"], recorded=r["recorded"], position=i)
+                 phone=r.get("phone"), source=r["source"], recorded=r["recorded"], position=i,
+                 name_ja=r["name_ja"], description_ja=r["description_ja"], how_ja=r.get("how_ja"))
         for i, r in enumerate(routes)
     ]
     parents += [
@@ -442,6 +678,15 @@ def _rows(
         UrgentResourceRow(key=r["key"], name=r["name"], name_ja=r["name_ja"], phone=r["phone"], url=r["url"],
                           what=r["what"], what_ja=r["what_ja"], kind=r["kind"], source=r["source"], position=i)
         for i, r in enumerate(urgent)
+    ]
+    children += [
+        JapaneseNameRow(
+            id=i, kind=n["kind"], key=n["key"], ja=n["ja"], ja_short=n["ja_short"], reading=n["reading"],
+            reading_short=n["reading_short"], aliases=json.dumps(list(n["aliases"]), ensure_ascii=False),
+            former_names=json.dumps(list(n["former_names"]), ensure_ascii=False), verified=n["verified"],
+            source=json.dumps(list(n["source"]), ensure_ascii=False), position=i,
+        )
+        for i, n in enumerate(japanese_names, start=1)
     ]
     return [parents, children]
 
@@ -510,11 +755,14 @@ def build(
     urgent = load_urgent(sources[4].path)
     kinds = {k: sum(1 for r in urgent if r["kind"] == k) for k in URGENT_KINDS}
     log(f"urgent resources: {len(urgent)} ({kinds['emergency']} emergency + {kinds['mental_health']} mental health)")
+    japanese = load_japanese_names(sources[5].path, brochure, locals_, load_city_names(sources[6].path))
+    unverified = sum(1 for n in japanese if not n["verified"])
+    log(f"japanese names: {len(japanese)} ({unverified} not yet verified)")
     counts.update(
         locals=len(locals_), routes=len(routes), guidance_topics=len(guidance),
-        guidance_statements=len(statements), urgent_resources=len(urgent),
+        guidance_statements=len(statements), urgent_resources=len(urgent), japanese_names=len(japanese),
     )
-    stages = _rows(brochure, locals_, routes, guidance, urgent)
+    stages = _rows(brochure, locals_, routes, guidance, urgent, japanese)
 
     log(f"writing {shown}")
     target = _sqlite_file(url)

@@ -5,10 +5,14 @@ canonical values ("DENKI RENGO", "Tomoko YOSHINO").  The linker bridges the two 
 passes over a normalised copy of the message, all reported with offsets into the original:
 
 1. exact alias matches (spaCy ``PhraseMatcher``) and regex patterns (years, months, articles,
-   bridges, policy areas), longest first;
-2. a fuzzy pass for small typos on proper names (organisations, people, places), bounded by
-   Damerau-Levenshtein distance and a symmetric-deletion index so it stays fast;
-3. overlap resolution: exact beats fuzzy, longer beats shorter, nothing overlaps.
+   bridges, policy areas); aliases written in Japanese script (自動車総連, 芳野, 大阪府) are found
+   by a character-level matcher instead, since Japanese has no spaces to tokenise on;
+2. overlap resolution over all of them: longer beats shorter, then leftmost, nothing overlaps
+   (東京都 is Tokyo, not 京都 Kyoto; 副会長 is Vice President, not 会長 President);
+3. a fuzzy pass for small typos on romanised proper names (organisations, people, places),
+   bounded by Damerau-Levenshtein distance and a symmetric-deletion index so it stays fast.
+   Japanese aliases are matched exactly (after width folding): a fuzzy kanji match is too often
+   another word.
 
 The aliases come from ``knowledge.aliases.build_aliases``; this module knows nothing about the
 database, so it can be tested with plain ``AliasEntry`` lists.
@@ -18,21 +22,31 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional
+
+from knowledge.normalize import normalise_with_offsets
 
 if TYPE_CHECKING:  # spaCy is imported lazily: importing it pulls in thinc (and TensorFlow).
     from spacy.tokens import Doc, Token
 
 __all__ = [
     "AliasEntry",
+    "BLOCKED",
     "LinkedEntity",
     "EntityLinker",
+    "fold_japanese",
+    "is_japanese_alias",
     "normalise",
     "damerau_levenshtein",
 ]
+
+#: Entity type of an alias that links nothing but keeps its words from linking as something
+#: shorter: "介護休業" (care leave) blocks the industry keyword "介護" (care work) inside it.
+BLOCKED = "_blocked"
 
 
 @dataclass(frozen=True)
@@ -298,6 +312,7 @@ class _Candidate:
     start: int  # normalised character offsets
     end: int
     distance: int = 0
+    original: Optional[tuple[int, int]] = None  # exact span in the original text, when known
 
     @property
     def length(self) -> int:
@@ -370,6 +385,105 @@ def _month_ok(norm: _Normalised, original: str, m: re.Match[str]) -> bool:
     return not sentence_start
 
 
+# --------------------------------------------------------------------------- Japanese script
+
+# Ignored when comparing Japanese aliases: spaces ("芳野 友子", "UA ゼンセン") and the middle dot
+# (電機・電子 written 電機電子; NFKC already turned the half-width ･ into ・).
+_JAPANESE_IGNORED = frozenset("・")
+_SMALL_KANA = frozenset("ぁぃぅぇぉゃゅょゎァィゥェォャュョヮ")
+
+
+def is_japanese_alias(text: str) -> bool:
+    """True for aliases the character-level matcher handles: any wide (Japanese) character."""
+    return _has_cjk(unicodedata.normalize("NFKC", text))
+
+
+def _fold_char(char: str) -> str:
+    """One NFKC character as the Japanese matcher compares it ("" when ignored)."""
+    if char.isspace() or char in _JAPANESE_IGNORED:
+        return ""
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
+
+
+def fold_japanese(text: str) -> str:
+    """The form Japanese aliases are compared in: NFKC (ＪＲ連合 -> jr連合, ｾﾞﾝｾﾝ -> ゼンセン),
+    Latin lower-cased, spaces and ・ dropped. Hiragana and katakana stay distinct."""
+    return "".join(_fold_char(c) for c in normalise_with_offsets(text).text)
+
+
+def _is_katakana(char: str) -> bool:
+    """Katakana letters and the long-vowel mark ー, not the middle dot ・."""
+    return "\u30a1" <= char <= "\u30fa" or char == "ー" or "\u31f0" <= char <= "\u31ff"
+
+
+def _is_kana(char: str) -> bool:
+    return "\u3041" <= char <= "\u309f" or _is_katakana(char)
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _boundaries_ok(text: str, first: int, last: int) -> bool:
+    """May the NFKC characters ``text[first..last]`` be a word of their own?
+
+    Japanese has no spaces, so kanji and hiragana aliases match anywhere (longest wins later);
+    but a Latin or katakana alias must not cut a word of its own script in two ("バス" is not
+    inside "バスタオル", "JP労組" not inside "XJP労組"), and a kana alias must not end before a
+    small kana, which belongs to its last syllable ("こうち" is not inside "こうちょう").
+    """
+    before = text[first - 1] if first > 0 else ""
+    after = text[last + 1] if last + 1 < len(text) else ""
+    if before and _same_word(before, text[first]):
+        return False
+    if after and _same_word(text[last], after):
+        return False
+    return not (after in _SMALL_KANA and _is_kana(text[last]))
+
+
+def _same_word(left: str, right: str) -> bool:
+    """Two adjacent characters of one Latin or one katakana word."""
+    return (_is_latin(left) and _is_latin(right)) or (_is_katakana(left) and _is_katakana(right))
+
+
+class _JapaneseMatcher:
+    """Every occurrence of every Japanese alias in a text, on its width-folded form.
+
+    Aliases are indexed by their first character, so a message costs one dictionary look-up
+    per character plus a ``startswith`` per alias sharing that character; overlapping hits are
+    all reported and left to the linker's selection.
+    """
+
+    def __init__(self, aliases: Iterable[_Alias]) -> None:
+        self._by_first: dict[str, list[_Alias]] = defaultdict(list)
+        for alias in sorted(aliases, key=lambda a: (-len(a.key), a.key)):
+            self._by_first[alias.key[0]].append(alias)
+
+    def __bool__(self) -> bool:
+        return bool(self._by_first)
+
+    def find(self, text: str) -> list[tuple[int, int, _Alias]]:
+        """``(start, end, alias)`` for each hit; ``start``/``end`` index the original ``text``."""
+        norm = normalise_with_offsets(text)
+        folded: list[str] = []
+        where: list[int] = []  # index in norm.text of each folded character
+        for index, char in enumerate(norm.text):
+            f = _fold_char(char)
+            if f:
+                folded.append(f)
+                where.append(index)
+        compact = "".join(folded)
+        found = []
+        for i, char in enumerate(compact):
+            for alias in self._by_first.get(char, ()):
+                if compact.startswith(alias.key, i):
+                    first, last = where[i], where[i + len(alias.key) - 1]
+                    if _boundaries_ok(norm.text, first, last):
+                        found.append((norm.starts[first], norm.ends[last], alias))
+        return found
+
+
 # --------------------------------------------------------------------------- the linker
 
 
@@ -406,19 +520,24 @@ class EntityLinker:
         self._multi_value = frozenset(multi_value_entities)
         self._rank = {entity: i for i, entity in enumerate(priority)}
 
-        grouped = self._group(aliases)
+        english: list[AliasEntry] = []
+        japanese: list[AliasEntry] = []
+        for entry in aliases:
+            (japanese if is_japanese_alias(entry.text) else english).append(entry)
+        grouped = self._group(english)
         self._aliases: dict[str, _Alias] = {
             key: self._resolve(key, by_entity) for key, by_entity in grouped.items()
         }
         self._matcher = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         self._by_match_id: dict[int, _Alias] = {}
-        self._substring_aliases: list[_Alias] = []  # Japanese script: no spaces to tokenise on
         for key, alias in self._aliases.items():
-            if _has_cjk(key):
-                self._substring_aliases.append(alias)
-                continue
             self._matcher.add(key, [self._nlp.make_doc(key)])
             self._by_match_id[self._nlp.vocab.strings[key]] = alias
+        # Japanese script: no spaces to tokenise on, so aliases are found character by character.
+        self._japanese = _JapaneseMatcher(
+            replace(self._resolve(key, by_entity), max_distance=0)
+            for key, by_entity in self._group_japanese(japanese).items()
+        )
         # Symmetric-deletion index (as in SymSpell): a typo within k edits of an alias shares a
         # string with it after at most k deletions on each side, so lookups are dict hits.
         fuzzy = [
@@ -447,6 +566,18 @@ class EntityLinker:
                     values.append(alias.value)
         return grouped
 
+    @staticmethod
+    def _group_japanese(aliases: Iterable[AliasEntry]) -> dict[str, dict[str, list[str]]]:
+        """Folded Japanese alias text -> entity -> values, in the order given."""
+        grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for alias in aliases:
+            key = fold_japanese(alias.text)
+            if key:
+                values = grouped[key][alias.entity]
+                if alias.value not in values:
+                    values.append(alias.value)
+        return grouped
+
     def _keys(self, text: str) -> list[str]:
         """The alias as tokens joined by one space, without a leading "the", and spaceless."""
         doc = self._nlp.make_doc(normalise(text))
@@ -464,6 +595,8 @@ class EntityLinker:
 
     def _resolve(self, key: str, by_entity: dict[str, list[str]]) -> _Alias:
         """Pick the value an alias stands for; ambiguity links nothing (but still blocks)."""
+        if BLOCKED in by_entity:
+            return _Alias(key, None, None, 0)
         usable: list[tuple[str, str]] = []
         for entity, values in by_entity.items():
             if len(values) == 1 or entity in self._multi_value:
@@ -484,13 +617,15 @@ class EntityLinker:
             return []
         doc = self._nlp.make_doc(norm.text)
         exact = self._exact_candidates(doc, norm) + _pattern_candidates(norm, text)
+        if self._japanese and not text.isascii():
+            exact += self._japanese_candidates(text, norm)
         chosen = _select(exact)
         chosen = self._add_fuzzy(doc, chosen)
         results = []
         for cand in sorted(chosen, key=lambda c: c.start):
             if cand.entity is None or cand.value is None:
                 continue
-            start, end = norm.span(cand.start, cand.end)
+            start, end = cand.original or norm.span(cand.start, cand.end)
             score = 1.0
             if cand.distance:
                 score = round(1.0 - cand.distance / max(cand.length, 1), 3)
@@ -500,7 +635,7 @@ class EntityLinker:
         return results
 
     def _exact_candidates(self, doc: Doc, norm: _Normalised) -> list[_Candidate]:
-        """Phrase-matcher hits, plus substring hits for aliases in Japanese script."""
+        """Phrase-matcher hits (aliases in Latin script)."""
         found = []
         for match_id, start, end in self._matcher(doc):
             alias = self._by_match_id[match_id]
@@ -508,11 +643,28 @@ class EntityLinker:
             found.append(
                 _Candidate(alias.entity, alias.value, span.start_char, span.end_char)
             )
-        for alias in self._substring_aliases:
-            begin = norm.text.find(alias.key)
-            while begin >= 0:
-                found.append(_Candidate(alias.entity, alias.value, begin, begin + len(alias.key)))
-                begin = norm.text.find(alias.key, begin + 1)
+        return found
+
+    def _japanese_candidates(self, text: str, norm: _Normalised) -> list[_Candidate]:
+        """Hits of aliases in Japanese script, placed on the normalised text for ``_select``.
+
+        The character matcher reports spans of the original text; the candidates keep them
+        (``original``) and are compared with the others on the normalised text, whose
+        characters remember their original index.
+        """
+        found = []
+        origin = norm.origin
+        for start, end, alias in self._japanese.find(text):
+            first = bisect_left(origin, start)
+            last = bisect_left(origin, end)
+            while first < last and norm.text[first] == " ":
+                first += 1
+            while last > first and norm.text[last - 1] == " ":
+                last -= 1
+            if first < last:
+                found.append(
+                    _Candidate(alias.entity, alias.value, first, last, original=(start, end))
+                )
         return found
 
     def _add_fuzzy(self, doc: Doc, chosen: list[_Candidate]) -> list[_Candidate]:

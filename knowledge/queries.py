@@ -7,6 +7,7 @@ built on first use per instance, not at import or construction.
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
 from pathlib import Path
@@ -25,6 +26,7 @@ from knowledge.records import (
     GuidanceStatement,
     GuidanceTopic,
     HistoryEvent,
+    JapaneseName,
     Leader,
     Local,
     Mascot,
@@ -49,6 +51,7 @@ from knowledge.schema import (
     GuidanceTopicRow,
     HistoryEventRow,
     HistoryYearRow,
+    JapaneseNameRow,
     LeaderRow,
     LocalRow,
     MascotRow,
@@ -70,6 +73,7 @@ from knowledge.search import Retriever
 
 _ROMAN = ("I", "II", "III", "IV", "V")
 CATEGORIES = ("affiliate", "associated")
+JAPANESE_NAME_KINDS = ("rengo", "affiliate", "related", "role", "person", "prefecture", "city")
 
 
 class KnowledgeBaseMissing(FileNotFoundError):
@@ -301,6 +305,11 @@ class KnowledgeBase:
         found = _industry(industry)
         return found.label if found else None
 
+    def industry_label_ja(self, industry: str) -> Optional[str]:
+        """Japanese display label of an industry key (``healthcare`` -> ``医療・介護``), if the file has one."""
+        found = _industry(industry)
+        return found.label_ja if found else None
+
     @staticmethod
     def _related(row: RelatedOrganisationRow) -> RelatedOrganisation:
         return RelatedOrganisation(row.name, row.local_name, row.full_name, row.description, row.founded, row.url)
@@ -330,6 +339,39 @@ class KnowledgeBase:
                     return Local(r.prefecture, r.name, r.region, r.source)
         return None
 
+    # --- Japanese names ----------------------------------------------------------------------
+
+    @staticmethod
+    def _japanese_name(row: JapaneseNameRow) -> JapaneseName:
+        return JapaneseName(
+            kind=row.kind, key=row.key, ja=row.ja, ja_short=row.ja_short, reading=row.reading,
+            verified=bool(row.verified), source=tuple(json.loads(row.source)), reading_short=row.reading_short,
+            aliases=tuple(json.loads(row.aliases)), former_names=tuple(json.loads(row.former_names)),
+        )
+
+    def japanese_names(self, kind: Optional[str] = None) -> List[JapaneseName]:
+        """Japanese names from ``curated/names_ja.yml``, verified or not, in the file's order.
+
+        ``kind``: ``rengo``, ``affiliate``, ``related``, ``role``, ``person``, ``prefecture`` or
+        ``city``. Answers must show only names whose ``verified`` is true.
+        """
+        query = select(JapaneseNameRow).order_by(JapaneseNameRow.position)
+        if kind is not None:
+            if kind not in JAPANESE_NAME_KINDS:
+                raise ValueError(f"kind must be one of {JAPANESE_NAME_KINDS}, not {kind!r}")
+            query = query.where(JapaneseNameRow.kind == kind)
+        return [self._japanese_name(r) for r in self._all(query)]
+
+    def japanese_name(self, kind: str, key: str) -> Optional[JapaneseName]:
+        """The Japanese name of ``key`` (the knowledge base's own name: ``DENKI RENGO``,
+        ``Tomoko YOSHINO``, ``President``, ``Osaka``), or None; check ``verified`` before showing it."""
+        if kind not in JAPANESE_NAME_KINDS:
+            raise ValueError(f"kind must be one of {JAPANESE_NAME_KINDS}, not {kind!r}")
+        row = self._one(
+            select(JapaneseNameRow).where(JapaneseNameRow.kind == kind, JapaneseNameRow.key == key)
+        )
+        return self._japanese_name(row) if row else None
+
     # --- contacts, help, mascot ------------------------------------------------------------
 
     def contacts(self) -> List[Contact]:
@@ -338,7 +380,10 @@ class KnowledgeBase:
 
     def consultation_routes(self) -> List[Route]:
         rows = self._all(select(RouteRow).order_by(RouteRow.position))
-        return [Route(r.key, r.name, r.description, r.how, r.url, r.phone, r.source) for r in rows]
+        return [
+            Route(r.key, r.name, r.description, r.how, r.url, r.phone, r.source, r.name_ja, r.description_ja, r.how_ja)
+            for r in rows
+        ]
 
     # --- first guidance and urgent help -------------------------------------------------
 

@@ -158,6 +158,10 @@ class Route:
     url: Optional[str]
     phone: Optional[str]
     source: str
+    # The same in Japanese, for Japanese answers (curated text, same source).
+    name_ja: str = ""
+    description_ja: str = ""
+    how_ja: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -200,3 +204,29 @@ class UrgentResource:
 class Mascot:
     name: str
     description: str
+
+
+@dataclass(frozen=True)
+class JapaneseName:
+    """The Japanese name of something the knowledge base knows, from ``curated/names_ja.yml``.
+
+    ``kind`` is ``rengo``, ``affiliate``, ``related``, ``role``, ``person``, ``prefecture`` or
+    ``city``; ``key`` is the name the knowledge base uses (``DENKI RENGO``, ``Tomoko YOSHINO``,
+    ``President``, ``Osaka``; ``RENGO`` for RENGO itself; a city's English name from
+    ``curated/cities.yml``). ``ja`` is the full (formal) name, ``ja_short`` the usual short form
+    (``電機連合``; ``大阪`` for ``大阪府``; None where there is none). ``reading`` is the kana
+    reading of ``ja`` and ``reading_short`` that of ``ja_short``, each only where a source gave it.
+    ``verified`` is true when the names were read in a listed public source (``source``): answers
+    show only verified names, the entity linker recognises all of them.
+    """
+
+    kind: str
+    key: str
+    ja: str
+    ja_short: Optional[str]
+    reading: Optional[str]
+    verified: bool
+    source: Tuple[str, ...]
+    reading_short: Optional[str] = None
+    aliases: Tuple[str, ...] = ()
+    former_names: Tuple[str, ...] = ()

@@ -7,11 +7,11 @@ types only: the same models run on SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import declarative_base
 
 #: Bump when the tables or the parser's output change, so old builds are rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"
 
 Base = declarative_base()
 
@@ -234,6 +234,9 @@ class RouteRow(Base):
     phone = Column(String(50))
     source = Column(Text, nullable=False)
     recorded = Column(String(10), nullable=False)
+    name_ja = Column(Text, nullable=False)
+    description_ja = Column(Text, nullable=False)
+    how_ja = Column(Text)
     position = Column(Integer, nullable=False)
 
 
@@ -280,5 +283,31 @@ class UrgentResourceRow(Base):
     what = Column(Text, nullable=False)
     what_ja = Column(Text, nullable=False)
     kind = Column(String(20), nullable=False)
+    source = Column(Text, nullable=False)
+    position = Column(Integer, nullable=False)
+
+
+class JapaneseNameRow(Base):
+    """The Japanese name of an organisation, role, person or place, from ``curated/names_ja.yml``.
+
+    ``kind`` says what ``key`` names (``affiliate``: ``kb_organisations.short_name``, ``related``:
+    ``kb_related_organisations.name``, ``role`` and ``person``: ``kb_leaders``, ``prefecture``:
+    ``kb_locals.prefecture``, ``city``: ``curated/cities.yml``, ``rengo``: RENGO itself).
+    ``aliases``, ``former_names`` and ``source`` are JSON lists. ``verified`` is false for names a
+    person must still check: the linker recognises them, the answers do not show them.
+    """
+
+    __tablename__ = "kb_japanese_names"
+    __table_args__ = (UniqueConstraint("kind", "key"),)
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(20), nullable=False)
+    key = Column(String(100), nullable=False)
+    ja = Column(Text, nullable=False)
+    ja_short = Column(Text)
+    reading = Column(Text)
+    reading_short = Column(Text)
+    aliases = Column(Text, nullable=False)
+    former_names = Column(Text, nullable=False)
+    verified = Column(Boolean, nullable=False)
     source = Column(Text, nullable=False)
     position = Column(Integer, nullable=False)

@@ -274,6 +274,35 @@ def test_industry_keywords_and_plurals(built: list[AliasEntry]) -> None:
     assert {"railway companies", "train drivers", "jr"} <= texts(built, "industry", "railway")
 
 
+def test_japanese_industry_words_without_japanese_names() -> None:
+    """A source without ``japanese_names`` (this fake) still gets the Japanese industry words."""
+    industries = (
+        Industry("healthcare", "Health care", ("HEALTH CARE ROKYO",),
+                 (("HEALTH CARE ROKYO", "Health Care Workers"),), ("nurse",), ("看護師", "介護")),
+    )
+    built = build_aliases(FakeKB(), industries=industries, cities=CITIES, industry_blocks=("介護休業",))
+    assert AliasEntry("看護師", "industry", "healthcare") in built
+    linker = EntityLinker(built)
+    assert [(e.entity, e.value) for e in linker.link("介護の仕事")] == [("industry", "healthcare")]
+    assert linker.link("介護休業を取りたい") == []
+    assert [e.value for e in linker.link("I'm a nurse")] == ["healthcare"]
+
+
+def test_a_database_built_before_japanese_names_gives_english_aliases(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    class OldKB(FakeKB):
+        def japanese_names(self, kind: Optional[str] = None) -> list:
+            raise OperationalError("SELECT", {}, Exception("no such table: kb_japanese_names"))
+
+    with caplog.at_level("WARNING", logger="knowledge.aliases"):
+        built = build_aliases(OldKB(), industries=INDUSTRIES, cities=CITIES)
+    assert ("person", "Tomoko YOSHINO") in values_of(built, "yoshino")
+    assert "python -m knowledge.build" in caplog.text
+
+
 # --------------------------------------------------------------------------- the linker cache
 
 

@@ -72,9 +72,11 @@ def test_build_reports_one_line_per_stage(tmp_path: Path) -> None:
         "affiliates: 47 (45 affiliates + 2 associated)",
         "locals: 47",
         "consultation routes: 5",
+        "japanese names: 158 (3 not yet verified)",
     ):
         assert expected in messages
     assert report.counts["organisations"] == 47 and report.counts["leaders"] == 25
+    assert report.counts["japanese_names"] == 158
 
 
 def test_second_build_skips_and_forced_rebuild_gives_identical_content(tmp_path: Path) -> None:
@@ -113,6 +115,8 @@ def test_records_the_sha256_of_each_source(kb_url: str) -> None:
         "consultation.yml": config.curated_dir() / "consultation.yml",
         "guidance.yml": config.curated_dir() / "guidance.yml",
         "urgent.yml": config.curated_dir() / "urgent.yml",
+        "names_ja.yml": config.curated_dir() / "names_ja.yml",
+        "cities.yml": config.curated_dir() / "cities.yml",
     }
     engine = create_engine(kb_url, future=True)
     with Session(engine) as s:
@@ -218,3 +222,83 @@ def test_importing_the_package_opens_nothing() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "False", result.stderr
+
+
+# --- curated/names_ja.yml ---------------------------------------------------------------
+
+
+def _edit_names(curated_copy: Path, old: str, new: str) -> int:
+    """Replace ``old`` (once) in the copy of names_ja.yml; the 1-based line of the change."""
+    path = curated_copy / "names_ja.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def test_japanese_names_are_loaded(kb: KnowledgeBase) -> None:
+    counts = {kind: len(kb.japanese_names(kind)) for kind in
+              ("rengo", "affiliate", "related", "role", "person", "prefecture", "city")}
+    assert counts == {"rengo": 1, "affiliate": 47, "related": 7, "role": 5, "person": 18,
+                      "prefecture": 47, "city": 33}
+
+
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        ("  - key: DENKI RENGO\n", "  - key: DENKI RENGOO\n", "'DENKI RENGOO' is no affiliate of the brochure"),
+        ("  - key: Tomoko YOSHINO\n", "  - key: Tomoko YOSHIDA\n", "'Tomoko YOSHIDA' is no leader of the brochure"),
+        ("  - key: President\n", "  - key: Chairman\n", "'Chairman' is no role of the brochure's leadership"),
+        ("{key: Osaka, ja: 大阪府,", "{key: Osaka, ja: 大坂府,", "differs from locals.yml's '大阪府'"),
+        ("{key: Nagoya, ja: 名古屋市,", "{key: Nagoya City, ja: 名古屋市,", "'Nagoya City' is no city of cities.yml"),
+        ("    ja_short: 自動車総連\n", "    ja_short: 電機連合\n", "'電機連合' names both affiliate 'JIDOSHA SOREN' and affiliate 'DENKI RENGO'"),
+        ("    reading: じどうしゃそうれん\n", "    reading: jidosha soren\n", "reading must be written in kana"),
+    ],
+)
+def test_invalid_japanese_name_names_file_and_line(
+    tmp_path: Path, curated_copy: Path, old: str, new: str, words: str
+) -> None:
+    line = _edit_names(curated_copy, old, new)
+    with pytest.raises(ParseError) as caught:
+        build(f"sqlite:///{tmp_path / 'kb.sqlite3'}", curated_dir=curated_copy, log=quiet)
+    assert caught.value.source == "names_ja.yml"
+    assert words in str(caught.value)
+    if "names both" not in words:  # a clash is reported at the entry, not the changed field
+        assert caught.value.line == line
+    assert not (tmp_path / "kb.sqlite3").exists()
+
+
+def test_verified_japanese_name_needs_a_source(tmp_path: Path, curated_copy: Path) -> None:
+    path = curated_copy / "names_ja.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["affiliates"][3]["source"] = None
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ParseError, match="DENKI RENGO: source must be a list of public http"):
+        build(f"sqlite:///{tmp_path / 'kb.sqlite3'}", curated_dir=curated_copy, log=quiet)
+
+
+def test_unverified_japanese_name_needs_a_note(tmp_path: Path, curated_copy: Path) -> None:
+    path = curated_copy / "names_ja.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(e for e in data["affiliates"] if e["key"] == "JA RENGO")
+    del entry["note"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ParseError, match="JA RENGO: an unverified name needs a note"):
+        build(f"sqlite:///{tmp_path / 'kb.sqlite3'}", curated_dir=curated_copy, log=quiet)
+
+
+def test_changed_names_file_is_rebuilt(tmp_path: Path, curated_copy: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kb.sqlite3'}"
+    build(url, curated_dir=curated_copy, log=quiet)
+    assert build(url, curated_dir=curated_copy, log=quiet).skipped
+    _edit_names(curated_copy, "  aliases: [連合本部]\n", "  aliases: [連合本部, 連合本部事務局]\n")
+    assert not build(url, curated_dir=curated_copy, log=quiet).skipped
+    assert KnowledgeBase.from_url(url).japanese_name("rengo", "RENGO").aliases == ("連合本部", "連合本部事務局")
+
+
+def test_names_file_that_is_no_yaml_names_its_line(tmp_path: Path, curated_copy: Path) -> None:
+    line = _edit_names(curated_copy, "  - key: JAM\n", "  - key: [JAM\n")
+    with pytest.raises(ParseError) as caught:
+        build(f"sqlite:///{tmp_path / 'kb.sqlite3'}", curated_dir=curated_copy, log=quiet)
+    assert caught.value.source == "names_ja.yml" and "invalid YAML" in str(caught.value)
+    assert caught.value.line is not None and caught.value.line >= line

@@ -1,9 +1,10 @@
 """knowledge/curated/names_ja.yml: its shape, its sources, and its agreement with the knowledge base.
 
-The file is not loaded by the build yet; these tests keep it honest until it is: every key names
-something the knowledge base (built from the repository's sources by the session ``kb`` fixture)
-or the other curated files know, every entry claiming to be verified names its public source, and
-no Japanese name is given to two different things.
+``python -m knowledge.build`` loads the file (and rejects a key it does not know, see
+test_build.py); these tests pin its content: every key names something the knowledge base (built
+from the repository's sources by the session ``kb`` fixture) or the other curated files know,
+every entry claiming to be verified names its public source, and no Japanese name is given to two
+different things.
 """
 from __future__ import annotations
 

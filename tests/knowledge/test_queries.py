@@ -1,16 +1,18 @@
 """What the knowledge base answers, checked against the brochure's own words."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import List
 
+import pytest
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from knowledge import config
 from knowledge.queries import KnowledgeBase
-from knowledge.records import Bridge, HistoryEvent, Organisation
+from knowledge.records import Bridge, HistoryEvent, JapaneseName, Organisation
 from knowledge.schema import Base, PassageRow, Section
 
 
@@ -378,3 +380,66 @@ def test_organisations_for_an_industry(kb: KnowledgeBase) -> None:
     assert [o.short_name for o in kb.organisations_for_industry("healthcare")] == ["HEALTH CARE ROKYO"]
     assert kb.industry_label("healthcare") == "Health care"
     assert kb.organisations_for_industry("no-such-industry") == [] and kb.industry_label("no-such-industry") is None
+
+
+# --- Japanese names ------------------------------------------------------------------------
+
+
+def test_japanese_name_of_an_affiliate(kb: KnowledgeBase) -> None:
+    name = kb.japanese_name("affiliate", "DENKI RENGO")
+    assert isinstance(name, JapaneseName)
+    assert (name.kind, name.key, name.ja, name.ja_short) == (
+        "affiliate", "DENKI RENGO", "全日本電機・電子・情報関連産業労働組合連合会", "電機連合",
+    )
+    assert name.reading is None and name.reading_short == "でんきれんごう"
+    assert name.verified and name.source and all(u.startswith("http") for u in name.source)
+    assert name.former_names == ("電機労連", "全日本電機機器労働組合連合会")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        name.ja = "x"  # type: ignore[misc]
+
+
+def test_unverified_names_are_queryable_with_their_flag(kb: KnowledgeBase) -> None:
+    ja_rengo = kb.japanese_name("affiliate", "JA RENGO")
+    assert ja_rengo is not None and ja_rengo.verified is False and ja_rengo.source == ()
+    nodanro = kb.japanese_name("affiliate", "ZENKOKU NODANRO")
+    assert nodanro.ja_short == "全国農団労" and not nodanro.verified and nodanro.source
+
+
+@pytest.mark.parametrize(
+    "kind, key, ja, ja_short, reading, reading_short",
+    [
+        ("rengo", "RENGO", "日本労働組合総連合会", "連合", "にっぽんろうどうくみあいそうれんごうかい", "れんごう"),
+        ("related", "RENGO-RIALS", "連合総合生活開発研究所", "連合総研", None, None),
+        ("role", "Vice President", "副会長", None, None, None),
+        ("person", "Tomoko YOSHINO", "芳野友子", None, "よしの ともこ", None),
+        ("prefecture", "Osaka", "大阪府", "大阪", "おおさかふ", "おおさか"),
+        ("prefecture", "Hokkaido", "北海道", "北海道", "ほっかいどう", "ほっかいどう"),
+        ("city", "Yokohama", "横浜市", None, "よこはまし", None),
+    ],
+)
+def test_japanese_names_of_each_kind(
+    kb: KnowledgeBase, kind: str, key: str, ja: str, ja_short, reading, reading_short
+) -> None:
+    name = kb.japanese_name(kind, key)
+    assert (name.ja, name.ja_short, name.reading, name.reading_short) == (ja, ja_short, reading, reading_short)
+    assert name.verified
+
+
+def test_japanese_name_lookups_that_find_nothing(kb: KnowledgeBase) -> None:
+    assert kb.japanese_name("person", "Mikiko OKATA") is None  # no public source: no kanji
+    assert kb.japanese_name("affiliate", "Tomoko YOSHINO") is None  # wrong kind
+    assert kb.japanese_name("affiliate", "denki rengo") is None  # keys are exact
+    with pytest.raises(ValueError, match="kind must be one of"):
+        kb.japanese_name("union", "JAM")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        kb.japanese_names("union")
+
+
+def test_japanese_names_in_the_file_order(kb: KnowledgeBase) -> None:
+    affiliates = kb.japanese_names("affiliate")
+    assert [n.key for n in affiliates] == [o.short_name for o in kb.organisations()]
+    everything = kb.japanese_names()
+    assert len(everything) == 158
+    assert [n.kind for n in everything[:2]] == ["rengo", "affiliate"]
+    assert {n.kind for n in everything} == {"rengo", "affiliate", "related", "role", "person", "prefecture", "city"}
+    assert kb.japanese_name("city", "Urawa").aliases == ("さいたま市浦和区", "浦和市", "浦和")
