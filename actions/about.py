@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Text
 
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
-from actions.formatting import bullets, event_line, numbered
+from actions.formatting import bullets, numbered
 
 
 def _fact(turn: Turn, key: str) -> str:
@@ -49,7 +49,7 @@ class ActionAnswerOrganisationFact(KnowledgeAction):
             turn.say(
                 "utter_founding",
                 founded=founded,
-                events=bullets(event_line(e) for e in events),
+                events=bullets(turn.names.event_line(e) for e in events),
             )
         elif turn.intent == "ask_membership":
             turn.say(
@@ -80,7 +80,7 @@ class ActionAnswerOrganisationFact(KnowledgeAction):
         described = []
         for short_name in turn.all("organisation"):
             if unknown:
-                turn.say(unknown, organisation=short_name)
+                turn.say(unknown, organisation=turn.names.organisation(short_name))
             if describe_organisation(turn, short_name, with_leaders=False):
                 described.append(short_name)
         return about("organisation", organisation=described[-1]) if described else about(None)
@@ -221,8 +221,18 @@ class ActionAnswerContact(KnowledgeAction):
     action_name = "action_answer_contact"
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        separator = "：" if turn.lang == "ja" else ": "
         turn.say(
             "utter_contact",
-            contacts=bullets(f"{c.label}: {c.value}" for c in turn.kb.contacts()),
+            contacts=bullets(
+                f"{_contact_label(turn, c.kind, c.label)}{separator}{c.value}" for c in turn.kb.contacts()
+            ),
         )
         return about("rengo")
+
+
+def _contact_label(turn: Turn, kind: str, label: str) -> str:
+    """The brochure's label in English; the domain's word for that kind of contact in Japanese."""
+    if turn.lang != "ja":
+        return label
+    return turn.label(f"utter_contact_kind_{kind}") or label

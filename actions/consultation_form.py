@@ -41,10 +41,12 @@ from rasa_sdk.types import DomainDict
 
 from actions.base import KnowledgeAction
 from actions.context import Turn, default_kb
-from actions.guidance import FORM_NAME, PROBLEM_PREFIX, say_routes, topic_of
+from actions.guidance import FORM_NAME, PROBLEM_PREFIX, say_routes, topic_of, topic_title
+from actions.organisations import industry_label
 from bot.consultation import validation
 from bot.consultation.store import ConsentRequired, ConsultationStore, NewRequest
 from bot.consultation.validation import InvalidAnswer
+from knowledge.normalize import JAPANESE_LETTERS
 from knowledge.queries import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -69,11 +71,13 @@ SKIPPED = "-"
 _CANCEL = re.compile(
     r"\b(cancel\w*|stop\w*|quit|abort|exit|halt|scrap|discard|withdraw|delete|drop it|forget|never\s*mind|"
     r"changed my mind|another time|end (the|this|it)|don'?t (want|wish|send|submit|save)|do not (want|wish)|"
-    r"let'?s not|no longer|enough)\b|やめ|キャンセル|中止",
+    r"let'?s not|no longer|enough)\b|やめ|止め|キャンセル|中止|取り消|取消|もういい",
     re.IGNORECASE,
 )
 #: Intents answered in the middle of the form (rules in consultation_form_digressions.yml).
-DIGRESSION_EXTRA = frozenset({"out_of_scope", "bot_challenge", "request_consultation", "send_media"})
+DIGRESSION_EXTRA = frozenset(
+    {"out_of_scope", "bot_challenge", "request_consultation", "send_media", "switch_language"}
+)
 #: How sure the classifier must be before a reply that is not an answer counts as a side question.
 DIGRESSION_CONFIDENCE = 0.6
 
@@ -85,34 +89,53 @@ def is_digression_intent(intent: str) -> bool:
 
 _SKIP = re.compile(
     r"^\s*(skip( it| this)?|no|nope|none|nothing|no thanks?|pass|n/?a|-+|"
-    r"(i'?d )?rather not( say)?|prefer not to say|not now|leave it( out| blank)?)\s*[.!]*\s*$",
+    r"(i'?d )?rather not( say)?|prefer not to say|not now|leave it( out| blank)?|"
+    # Japanese: none / nothing in particular / skip / I'd rather not say
+    r"(特に)?(なし|無し|ない|ありません|ないです)|スキップ|とばして|飛ばして|パス|省略|"
+    r"(答え|言い|書き)たくない(です)?|秘密|ひみつ)\s*[.!。！]*\s*$",
     re.IGNORECASE,
 )
-_YES = re.compile(r"^\s*(yes|y|yeah|yep|ok|okay|sure|i agree|agree|yes,? (please|store it|go ahead)|please do|はい)\b", re.IGNORECASE)
-_NO = re.compile(r"^\s*(no|n|nope|don'?t|do not|いいえ)\b", re.IGNORECASE)
-_OTHER_TOPIC = re.compile(r"^\s*(other|something else|none of (these|them|the above)|not listed)\s*[.!]*\s*$", re.IGNORECASE)
+_YES = re.compile(
+    r"^\s*(yes|y|yeah|yep|ok|okay|sure|i agree|agree|yes,? (please|store it|go ahead)|please do)\b|"
+    r"^\s*(はい|ええ|うん|同意します|同意する|同意です|お願いします|おねがいします|了解|オーケー|オッケー)",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^\s*(no|n|nope|don'?t|do not)\b|^\s*(いいえ|いや|同意しない|同意しません|やめておきます|結構です)",
+    re.IGNORECASE,
+)
+_OTHER_TOPIC = re.compile(
+    r"^\s*(other|something else|none of (these|them|the above)|not listed|"
+    r"その他|そのほか|ほか|他|どれでもない|どれでもありません|該当なし|当てはまらない)\s*[.!。！]*\s*$",
+    re.IGNORECASE,
+)
 
 _NO_CONTACT = re.compile(
     r"^\s*(no|none|nothing|not at all|no contact|nobody|no one)\b|"
-    r"\b(don'?t|do not|no need to|never)\s+(contact|call|e-?mail|mail|phone|reach)",
+    r"\b(don'?t|do not|no need to|never)\s+(contact|call|e-?mail|mail|phone|reach)|"
+    r"^\s*(なし|無し|不要|いらない|要らない)\s*[。！!]?\s*$|"
+    r"連絡(先)?(は|も)?(不要|いらない|要らない|しないで|なし|無し|結構|けっこう|大丈夫|必要ない|教えたくない)",
     re.IGNORECASE,
 )
-_EMAIL_WORD = re.compile(r"\be-?mail\b|\bmail\b|メール", re.IGNORECASE)
-_PHONE_WORD = re.compile(r"\b(phone|call|tel|telephone|mobile|cell)\b|電話", re.IGNORECASE)
+_EMAIL_WORD = re.compile(r"\be-?mail\b|\bmail\b|メール|めーる", re.IGNORECASE)
+_PHONE_WORD = re.compile(r"\b(phone|call|tel|telephone|mobile|cell)\b|電話|でんわ|携帯", re.IGNORECASE)
 _EMAIL_TOKEN = re.compile(r"\S+[@＠]\S+")
 _PHONE_TOKEN = re.compile(r"[+＋]?[0-9０-９][0-9０-９\-－ー‐()（）\s.]{7,}[0-9０-９]")
 
 # "change the prefecture", "my phone number is wrong": which answer to ask again.
-_CHANGE = re.compile(r"\b(change|correct|fix|edit|update|wrong|mistake|redo)\b|変更|訂正|間違", re.IGNORECASE)
+_CHANGE = re.compile(r"\b(change|correct|fix|edit|update|wrong|mistake|redo)\b|変更|訂正|間違|直したい|直して", re.IGNORECASE)
 _FIELD_WORDS = (
-    (TOPIC, re.compile(r"\b(topic|subject)\b", re.IGNORECASE)),
-    (DESCRIPTION, re.compile(r"\b(description|what happened|details?)\b", re.IGNORECASE)),
-    (PREFECTURE, re.compile(r"\b(prefecture|place|city|location)\b", re.IGNORECASE)),
-    (INDUSTRY, re.compile(r"\b(industry|job|occupation|sector)\b", re.IGNORECASE)),
-    (CONTACT_METHOD, re.compile(r"\b(contact|e-?mail|mail|phone|number|address)\b", re.IGNORECASE)),
+    (TOPIC, re.compile(r"\b(topic|subject)\b|テーマ|分野|種類|トピック", re.IGNORECASE)),
+    (DESCRIPTION, re.compile(r"\b(description|what happened|details?)\b|内容|詳細|説明|状況", re.IGNORECASE)),
+    (PREFECTURE, re.compile(r"\b(prefecture|place|city|location)\b|都道府県|県|場所|地域", re.IGNORECASE)),
+    (INDUSTRY, re.compile(r"\b(industry|job|occupation|sector)\b|業種|職種|業界|仕事", re.IGNORECASE)),
+    (CONTACT_METHOD, re.compile(r"\b(contact|e-?mail|mail|phone|number|address)\b|連絡|メール|電話|番号|アドレス", re.IGNORECASE)),
 )
 # "actually I'm in Kyoto": a value for an answered slot replaces it only with such a cue.
-_CORRECTION_CUE = re.compile(r"\b(actually|sorry|i meant|mean|instead|not|rather|correction)\b", re.IGNORECASE)
+_CORRECTION_CUE = re.compile(
+    r"\b(actually|sorry|i meant|mean|instead|not|rather|correction)\b|やっぱり|やはり|じゃなくて|ではなく|実は|すみません|間違",
+    re.IGNORECASE,
+)
 
 
 def _message(tracker: Tracker) -> Dict[str, Any]:
@@ -133,9 +156,14 @@ def _entity(tracker: Tracker, name: str) -> Optional[str]:
 
 _QUESTION = re.compile(
     r"[?？]|^\s*(what|who|whom|whose|when|where|why|how|which|is|are|am|can|could|do|does|did|will|would|"
-    r"should|shall|may|tell me|explain)\b",
+    r"should|shall|may|tell me|explain)\b|"
+    # Japanese questions often end without a question mark
+    r"(ですか|ますか|でしょうか|誰|だれ|どこ|いつ|教えて(ください|下さい)?)\s*[。]?\s*$",
     re.IGNORECASE,
 )
+_JAPANESE_LETTER = re.compile(f"[{JAPANESE_LETTERS}]")
+#: A Japanese reply of at most this many letters (大阪です, 介護の仕事) is a short answer.
+SHORT_JAPANESE = 10
 
 
 def _is_question(text: str) -> bool:
@@ -143,8 +171,10 @@ def _is_question(text: str) -> bool:
 
 
 def _short_answer(text: str) -> bool:
-    """A reply of a few words and no question mark ("Narnia") is an answer, whatever the intent."""
-    return len(text.split()) <= 3 and "?" not in text and "？" not in text
+    """A reply of a few words and no question mark ("Narnia", 大阪です) is an answer, whatever the intent."""
+    if "?" in text or "？" in text:
+        return False
+    return len(text.split()) <= 3 and len(_JAPANESE_LETTER.findall(text)) <= SHORT_JAPANESE
 
 
 def changed_field(text: str) -> Optional[str]:
@@ -198,7 +228,7 @@ class ValidateConsultationForm(FormValidationAction):
             return self._prefill(tracker)
         intent, _ = _intent(tracker)
         text = (_message(tracker).get("text") or "").strip()
-        if intent == "report_urgent" or (intent == "cancel" and _CANCEL.search(text)):
+        if intent in ("report_urgent", "switch_language") or (intent == "cancel" and _CANCEL.search(text)):
             return {}  # Rasa rejects the form for this turn; the rule for the intent runs
         if requested != DESCRIPTION:
             field = changed_field(text)
@@ -377,7 +407,8 @@ class ActionAskConsultTopic(KnowledgeAction):
     handles = None  # asked by the form, whatever the last message named
 
     def respond(self, turn: Turn) -> List[EventType]:
-        buttons = [{"title": t.title, "payload": t.title} for t in turn.kb.guidance_topics()]
+        titles = [topic_title(turn, t) for t in turn.kb.guidance_topics()]
+        buttons = [{"title": title, "payload": title} for title in titles]
         other = _label(turn, "utter_topic_label_other")
         turn.say("utter_ask_consult_topic", buttons=buttons + [{"title": other, "payload": other}])
         return []
@@ -421,11 +452,12 @@ def summary(turn: Turn) -> Dict[str, str]:
     def shown(value: Any) -> str:
         return not_given if value in (None, SKIPPED) else str(value)
 
+    prefecture = slot(PREFECTURE)
     return {
-        "topic": topic.title if topic else _label(turn, "utter_topic_label_other"),
+        "topic": topic_title(turn, topic) if topic else _label(turn, "utter_topic_label_other"),
         "description": shown(slot(DESCRIPTION)),
-        "prefecture": shown(slot(PREFECTURE)),
-        "industry": (turn.kb.industry_label(industry) or industry) if industry not in (None, SKIPPED) else not_given,
+        "prefecture": turn.names.prefecture(prefecture) if prefecture not in (None, SKIPPED) else not_given,
+        "industry": industry_label(turn, industry) if industry not in (None, SKIPPED) else not_given,
         "contact": contact,
     }
 

@@ -9,16 +9,21 @@ from typing import Any, Dict, FrozenSet, List, Optional, Text
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.language import Names, language_of
 from knowledge.config import database_url
 from knowledge.queries import KnowledgeBase
 
 # Words by which a worker points back at what was just discussed
-# ("which leaders come from it?"). English now; a language adds its own set.
+# ("which leaders come from it?", 「その組合の会長は？」), per language.
 _BACK_REFERENCES = {
     "en": re.compile(
         r"\b(it|its|it's|they|them|their|this|that|these|those|she|her|he|his|"
         r"the union|that union|this union|same)\b",
         re.IGNORECASE,
+    ),
+    "ja": re.compile(
+        r"(その|この|あの|そこ|ここ|あそこ|それ|これ|彼女|彼|同じ|そちら|こちら|"
+        r"その人|この人|その方|同組合|当該)"
     ),
 }
 
@@ -52,6 +57,13 @@ class Turn:
     text: str = ""
     intent: str = ""
     entities: Dict[str, List[str]] = field(default_factory=dict)
+    #: The reply language (the ``language`` slot): ``en`` or ``ja``.
+    lang: str = "en"
+
+    @property
+    def names(self) -> Names:
+        """Names, dates and lists as the reply's language writes them."""
+        return Names(self.kb, self.lang)
 
     @classmethod
     def of(cls, dispatcher, tracker, domain, kb) -> "Turn":
@@ -70,6 +82,7 @@ class Turn:
             text=message.get("text") or "",
             intent=(message.get("intent") or {}).get("name") or "",
             entities=entities,
+            lang=language_of(tracker),
         )
         turn._resolve_back_reference()
         return turn
@@ -92,13 +105,23 @@ class Turn:
 
     def refers_back(self) -> bool:
         """True when the message points at the previous subject ("it", "she")."""
-        pattern = _BACK_REFERENCES["en"]
-        return bool(pattern.search(self.text))
+        return any(pattern.search(self.text) for pattern in _BACK_REFERENCES.values())
 
     def say(self, response: str, **values: Any) -> None:
         self.dispatcher.utter_message(response=response, **values)
 
     def label(self, response: str) -> Optional[str]:
-        """The first text variant of a domain response (for button titles)."""
+        """The text of a domain response in the reply's language (for button titles)."""
         variants = (self.domain.get("responses") or {}).get(response) or []
+        for variant in variants:
+            if _variant_language(variant) == self.lang:
+                return variant.get("text")
         return variants[0].get("text") if variants else None
+
+
+def _variant_language(variant: Dict[str, Any]) -> str:
+    """``ja`` for a variant conditioned on ``language == ja``, else ``en``."""
+    for condition in variant.get("condition") or []:
+        if condition.get("name") == "language":
+            return str(condition.get("value"))
+    return "en"

@@ -17,7 +17,7 @@ from rasa_sdk.events import SlotSet
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.dispatch import answer_by_entity
-from actions.formatting import bullets, names, organisation_label
+from actions.formatting import bullets
 from actions.organisations import answer_local
 from actions.unknown import answer_unknown_name
 from knowledge.records import GuidanceTopic, Route
@@ -69,8 +69,11 @@ def unsure_between(ranking: Sequence[Tuple[str, float]]) -> List[str]:
     return [topic for topic, confidence in ranking[:MAX_CANDIDATES] if confidence >= MIN_CANDIDATE]
 
 
-def _route_line(route: Route) -> str:
-    line = f"{route.name}: {route.how or route.description}"
+def _route_line(route: Route, language: str = "en") -> str:
+    if language == "ja":
+        line = f"{route.name_ja}：{route.how_ja or route.description_ja}"
+    else:
+        line = f"{route.name}: {route.how or route.description}"
     missing = [p for p in (route.phone, route.url) if p and p not in line]
     return " ".join([line, *missing])
 
@@ -84,16 +87,17 @@ def say_routes(turn: Turn, keys: Optional[Sequence[str]] = None) -> None:
     """
     routes = {r.key: r for r in turn.kb.consultation_routes()}
     chosen = [routes[k] for k in keys if k in routes] if keys else list(routes.values())
-    turn.say("utter_consultation_routes", routes=bullets(_route_line(r) for r in chosen))
+    turn.say("utter_consultation_routes", routes=bullets(_route_line(r, turn.lang) for r in chosen))
     prefectures = turn.all("prefecture") or _slot_list(turn, "prefecture")
     for prefecture in prefectures:
         answer_local(turn, prefecture)
     for industry in turn.all("industry") or _slot_list(turn, "industry"):
         orgs = turn.kb.organisations_for_industry(industry)
         if orgs:
+            n = turn.names
             turn.say(
                 "utter_consultation_routes_industry",
-                organisations=names(organisation_label(o) for o in orgs),
+                organisations=n.join(n.organisation_label(o) for o in orgs),
             )
     if not prefectures and "local" in [r.key for r in chosen]:
         turn.say("utter_ask_prefecture_for_local")
@@ -109,14 +113,21 @@ def topic_buttons(turn: Turn, keys: Optional[Sequence[str]] = None) -> List[Dict
     topics = {t.key: t for t in turn.kb.guidance_topics()}
     wanted = keys if keys is not None else list(topics)
     return [
-        {"title": topics[k].title, "payload": f"/{PROBLEM_PREFIX}{k}"} for k in wanted if k in topics
+        {"title": topic_title(turn, topics[k]), "payload": f"/{PROBLEM_PREFIX}{k}"} for k in wanted if k in topics
     ]
 
 
+def topic_title(turn: Turn, topic: GuidanceTopic) -> str:
+    return topic.title_ja if turn.lang == "ja" else topic.title
+
+
 def say_guidance(turn: Turn, topic: GuidanceTopic) -> None:
-    statements = bullets(f"{s.text} ({s.basis})" for s in topic.statements)
+    n = turn.names
+    statements = bullets(
+        n.paren(s.text_ja if n.ja else s.text, s.basis) for s in topic.statements
+    )
     sources = list(dict.fromkeys(s.source for s in topic.statements))
-    turn.say("utter_guidance", title=topic.title, statements=statements, sources=" ".join(sources))
+    turn.say("utter_guidance", title=topic_title(turn, topic), statements=statements, sources=" ".join(sources))
 
 
 def in_form(turn: Turn) -> bool:

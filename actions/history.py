@@ -5,7 +5,7 @@ from typing import Any, Dict, List, Text
 
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
-from actions.formatting import bullets, event_line
+from actions.formatting import bullets
 
 # Events scoring within this share of the best match are shown with it.
 NEAR_TIE = 0.8
@@ -25,7 +25,7 @@ def answer_year(turn: Turn, year: int) -> None:
         in_month = [e for e in events if e.month and any(m in e.month_display for m in months)]
         events = in_month or events
     if events:
-        turn.say("utter_history_events", events=bullets(event_line(e) for e in events))
+        turn.say("utter_history_events", events=bullets(turn.names.event_line(e) for e in events))
     elif year in turn.kb.history_years_without_events():
         turn.say("utter_history_year_without_events", year=year)
     else:
@@ -40,9 +40,9 @@ def answer_event(turn: Turn) -> bool:
     dated = [e for e in events if e.year]
     undated = [e for e in events if not e.year]
     if dated:
-        turn.say("utter_history_events", events=bullets(event_line(e) for e in dated))
+        turn.say("utter_history_events", events=bullets(turn.names.event_line(e) for e in dated))
     if undated:  # their year was lost when the table was flattened: say so
-        turn.say("utter_history_unplaced", events=bullets(event_line(e) for e in undated))
+        turn.say("utter_history_unplaced", events=bullets(turn.names.event_line(e) for e in undated))
     return True
 
 
@@ -61,7 +61,7 @@ class ActionAnswerHistory(KnowledgeAction):
         events = turn.kb.history()
         turn.say(
             "utter_history_overview",
-            events=bullets(event_line(e) for e in events[:: max(1, len(events) // HIGHLIGHTS)][:HIGHLIGHTS]),
+            events=bullets(turn.names.event_line(e) for e in events[:: max(1, len(events) // HIGHLIGHTS)][:HIGHLIGHTS]),
             **_span(turn),
         )
         return about("history")

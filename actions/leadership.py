@@ -5,7 +5,6 @@ from typing import Any, Dict, List, Text
 
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
-from actions.formatting import leader_with_affiliate, leader_with_role, names
 from actions.unknown import answer_unknown_name
 from knowledge.records import Leader
 
@@ -18,38 +17,41 @@ def answer_person(turn: Turn, name: str) -> bool:
     if not leader:
         return False
     org = turn.kb.organisation(leader.affiliate)
-    affiliate = f"{org.short_name} ({org.full_name})" if org else leader.affiliate
-    turn.say("utter_leader", name=leader.name, role=leader.role, affiliate=affiliate)
+    n = turn.names
+    affiliate = n.organisation_label(org) if org else leader.affiliate
+    turn.say("utter_leader", name=n.person(leader.name), role=n.role(leader.role), affiliate=affiliate)
     return True
 
 
 def answer_role(turn: Turn, role: str) -> List[Leader]:
     leaders = turn.kb.leaders(role=role)
     response = "utter_leadership_role_plural" if len(leaders) > 1 else "utter_leadership_role"
+    n = turn.names
     turn.say(
         response,
-        role=role,
-        names=names(leader_with_affiliate(l) for l in leaders),
+        role=n.role(role),
+        names=n.join(n.leader_with_affiliate(l) for l in leaders),
     )
     return leaders
 
 
 def answer_organisation_leaders(turn: Turn, short_name: str) -> bool:
     leaders = turn.kb.leaders(affiliate=short_name)
+    n = turn.names
     if leaders:
         turn.say(
             "utter_leaders_of_organisation",
-            organisation=short_name,
-            names=names(leader_with_role(l) for l in leaders),
+            organisation=n.organisation(short_name),
+            names=n.join(n.leader_with_role(l) for l in leaders),
         )
     else:
-        turn.say("utter_no_leaders_from_organisation", organisation=short_name)
+        turn.say("utter_no_leaders_from_organisation", organisation=n.organisation(short_name))
     return bool(leaders)
 
 
 def _single_name(turn: Turn, role: str) -> str:
     leaders = turn.kb.leaders(role=role)
-    return leaders[0].name if leaders else ""
+    return turn.names.person(leaders[0].name) if leaders else ""
 
 
 def answer_overview(turn: Turn) -> None:
@@ -57,13 +59,14 @@ def answer_overview(turn: Turn) -> None:
     for leader in turn.kb.leaders():
         if leader.role not in (PRESIDENT, GENERAL_SECRETARY):
             counts[leader.role] = counts.get(leader.role, 0) + 1
+    n = turn.names
     turn.say(
         "utter_leadership_overview",
         president=_single_name(turn, PRESIDENT),
         general_secretary=_single_name(turn, GENERAL_SECRETARY),
-        counts=names(f"{role} ({n})" for role, n in counts.items()),
+        counts=n.counts(list(counts.items())),
         buttons=[
-            {"title": role, "payload": f'/ask_leadership{{"role": "{role}"}}'}
+            {"title": n.role(role), "payload": f'/ask_leadership{{"role": "{role}"}}'}
             for role in counts
         ],
     )

@@ -6,7 +6,7 @@ from typing import Any, Dict, List, Optional, Text
 
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
-from actions.formatting import acronym_part, names, organisation_label
+from actions.formatting import acronym_part
 from actions.leadership import answer_organisation_leaders
 from actions.unknown import answer_unknown_name
 from knowledge.records import Organisation
@@ -31,7 +31,7 @@ def describe_organisation(turn: Turn, short_name: str, with_leaders: bool = True
     )
     turn.say(
         response,
-        short_name=org.short_name,
+        short_name=turn.names.organisation(org.short_name),
         number=f"{org.number:02d}",
         full_name=org.full_name,
         acronym_part=acronym_part(org.acronym),
@@ -48,7 +48,7 @@ def describe_related(turn: Turn, name: str) -> bool:
         return False
     turn.say(
         "utter_related_organisation",
-        name=org.name,
+        name=turn.names.related(org.name),
         description=org.description,
         url_part=f" ({org.url})" if org.url else "",
     )
@@ -60,10 +60,11 @@ def answer_industry(turn: Turn, industry: str) -> List[Organisation]:
     orgs = turn.kb.organisations_for_industry(industry)
     if not orgs:
         return []
+    n = turn.names
     turn.say(
         "utter_industry_affiliates",
-        industry=turn.kb.industry_label(industry),
-        organisations=names(organisation_label(o) for o in orgs),
+        industry=industry_label(turn, industry),
+        organisations=n.join(n.organisation_label(o) for o in orgs),
     )
     return orgs
 
@@ -72,8 +73,18 @@ def answer_local(turn: Turn, prefecture: str) -> bool:
     local = turn.kb.local(prefecture)
     if not local:
         return False
-    turn.say("utter_local", prefecture=local.prefecture, local_name=local.name)
+    n = turn.names
+    turn.say("utter_local", prefecture=n.prefecture(local.prefecture), local_name=n.local(local.prefecture, local.name))
     return True
+
+
+def industry_label(turn: Turn, industry: str) -> str:
+    """The industry's label in the reply's language (its Japanese label where the file has one)."""
+    if turn.lang == "ja":
+        label = turn.kb.industry_label_ja(industry)
+        if label:
+            return label
+    return turn.kb.industry_label(industry) or industry
 
 
 def by_number(turn: Turn) -> Optional[str]:
@@ -124,8 +135,8 @@ class ActionListAffiliates(KnowledgeAction):
             associated_count=len(associated),
             total=len(affiliates) + len(associated),
             as_of=affiliates[0].as_of if affiliates else "",
-            affiliates=names(o.short_name for o in affiliates),
-            associated=names(o.short_name for o in associated),
+            affiliates=turn.names.join(turn.names.organisation(o.short_name) for o in affiliates),
+            associated=turn.names.join(turn.names.organisation(o.short_name) for o in associated),
         )
         return about("rengo")
 
@@ -144,7 +155,7 @@ class ActionAnswerRelatedOrganisations(KnowledgeAction):
             return about("organisation", organisation=orgs[-1])
         turn.say(
             "utter_related_organisations_list",
-            names=names(r.name for r in turn.kb.related_organisations()),
+            names=turn.names.join(turn.names.related(r.name) for r in turn.kb.related_organisations()),
         )
         return about("rengo")
 

@@ -10,11 +10,13 @@ knowledge base.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, List, Optional, Text
 
 from actions.base import about
 from actions.context import Turn
+from knowledge.normalize import JAPANESE_LETTERS
 from knowledge.queries import KnowledgeBase
 
 _ASKS_ABOUT = re.compile(
@@ -25,6 +27,27 @@ _ASKS_ABOUT = re.compile(
     r"|^\s*(?:is|are)\s+(?:the\s+)?(?P<member>.+?)\s+(?:a|an|part\s+of|in|with|affiliated|a\s+member)\b"
     r".*\b(?:rengo|affiliate[sd]?|member)\b.*$",
     re.IGNORECASE,
+)
+# The same questions in Japanese: 「山田太郎って誰？」「ABC労組とは何ですか」「XYZについて教えて」.
+# Who-questions ask about a name whatever the intent; what-is and tell-me-about only when the
+# intent is a question about people or organisations (「パワハラとは何」 is not a name).
+_ASKS_WHO_JA = re.compile(
+    r"^\s*(?P<name>[^\s、。？?！!「」]{2,20}?)(?:さん|氏|様|会長|委員長)?(?:って|とは|は|という人は)"
+    r"(?:誰|だれ|どなた|何者|なにもの)(?:ですか|なの|でしょうか|だ|ですかね)?\s*[?？。!！]*\s*$"
+)
+_ASKS_WHAT_JA = re.compile(
+    r"^\s*(?P<name>[^\s、。？?！!「」]{2,20}?)(?:って|とは|は|という(?:組合|団体|組織|労組))"
+    r"(?:何|なに|なん|どんな(?:組合|団体|組織|ところ|所)?)(?:ですか|なの|でしょうか|ですかね)?\s*[?？。!！]*\s*$"
+    r"|^\s*(?P<about>[^\s、。？?！!「」]{2,20}?)について(?:教えて|知りたい|聞きたい)(?:ください|下さい|ほしい|です)?\s*[?？。!！]*\s*$"
+)
+_WHAT_INTENTS = frozenset({
+    "ask_organisation", "ask_related_organisations", "ask_leadership", "ask_affiliate_list",
+    "out_of_scope", "nlu_fallback",
+})
+# Words that make the Japanese subject a description or a known kind of thing, not a name.
+_GENERIC_JA = re.compile(
+    r"連合|れんごう|会長|事務局|組合|労組|構成組織|地方連合|団体|あなた|君|きみ|これ|それ|あれ|ここ|そこ|"
+    r"この|その|あの|誰|何|私|僕|俺|自分|会社|上司|社長|の"
 )
 _NAME = re.compile(r"[^\W\d_][\w'.-]*(?:\s+[^\W\d_][\w'.-]*){0,3}")
 # Words that make the subject a description, not a name ("who is in charge").
@@ -40,6 +63,8 @@ def unknown_name(turn: Turn) -> Optional[str]:
     """The name a message asks about when nothing in the knowledge base matches it, else None."""
     if turn.named():
         return None
+    if turn.lang == "ja" or _JAPANESE.search(turn.text or ""):
+        return _unknown_japanese_name(turn)
     match = _ASKS_ABOUT.match(turn.text or "")
     if not match:
         return None
@@ -50,6 +75,22 @@ def unknown_name(turn: Turn) -> Optional[str]:
         return None
     words = {w.lower() for w in _WORD.findall(name)}
     if words & _curated_words(turn.kb) or turn.kb.search_passages(name, limit=1):
+        return None
+    return name
+
+
+_JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
+
+
+def _unknown_japanese_name(turn: Turn) -> Optional[str]:
+    text = unicodedata.normalize("NFKC", turn.text or "")
+    match = _ASKS_WHO_JA.match(text)
+    if not match and turn.intent in _WHAT_INTENTS:
+        match = _ASKS_WHAT_JA.match(text)
+    if not match:
+        return None
+    name = next(g for g in match.groups() if g)
+    if _GENERIC_JA.search(name) or name in _curated_japanese(turn.kb):
         return None
     return name
 
@@ -75,3 +116,15 @@ def _curated_words(kb: KnowledgeBase) -> FrozenSet[str]:
         texts.extend(f"{s.text} {s.basis}" for s in topic.statements)
     texts.extend(f"{r.name} {r.description} {r.how or ''}" for r in kb.consultation_routes())
     return frozenset(w.lower() for t in texts for w in _WORD.findall(t))
+
+
+@lru_cache(maxsize=None)
+def _curated_japanese(kb: KnowledgeBase) -> str:
+    """The Japanese text of the curated answers, in which a known word can be looked up (read once per kb)."""
+    texts = []
+    for topic in kb.guidance_topics():
+        texts.append(topic.title_ja)
+        texts.extend(s.text_ja for s in topic.statements)
+    texts.extend(f"{r.name_ja} {r.description_ja} {r.how_ja or ''}" for r in kb.consultation_routes())
+    return "\n".join(texts)
+

@@ -14,8 +14,10 @@ from knowledge.records import UrgentResource
 logger = logging.getLogger(__name__)
 
 
-def _line(resource: UrgentResource) -> str:
+def _line(resource: UrgentResource, language: str = "en") -> str:
     reach = " ".join(p for p in (resource.phone, resource.url) if p)
+    if language == "ja":
+        return f"{resource.name_ja}：{reach}（{resource.what_ja}）"
     return f"{resource.name}: {reach} ({resource.what})"
 
 
@@ -29,8 +31,8 @@ class ActionRespondUrgent(KnowledgeAction):
         resources = turn.kb.urgent_resources()
         turn.say(
             "utter_urgent",
-            emergency=bullets(_line(r) for r in resources if r.kind == "emergency"),
-            support=bullets(_line(r) for r in resources if r.kind != "emergency"),
+            emergency=bullets(_line(r, turn.lang) for r in resources if r.kind == "emergency"),
+            support=bullets(_line(r, turn.lang) for r in resources if r.kind != "emergency"),
         )
         # Staff need to find this conversation; the message text stays out of the log.
         logger.warning("urgent situation flagged in conversation %s", turn.tracker.sender_id)

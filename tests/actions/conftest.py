@@ -26,10 +26,11 @@ def domain() -> Dict[str, Any]:
 class Run:
     """The outcome of one action run: events, raw messages and rendered texts."""
 
-    def __init__(self, events, messages, domain):
+    def __init__(self, events, messages, domain, language=None):
         self.events = events
         self.messages = messages
         self._domain = domain
+        self.language = language
 
     @property
     def responses(self) -> List[str]:
@@ -37,7 +38,7 @@ class Run:
 
     @property
     def texts(self) -> List[str]:
-        return [render(self._domain, m) for m in self.messages]
+        return [render(self._domain, m, self.language) for m in self.messages]
 
     @property
     def text(self) -> str:
@@ -52,13 +53,23 @@ class Run:
         return values[-1] if values else None
 
 
-def render(domain: Dict[str, Any], message: Dict[str, Any]) -> str:
+def variant(domain: Dict[str, Any], name: str, language: Optional[str] = None) -> Dict[str, Any]:
+    """The variant Rasa picks: the one conditioned on the ``language`` slot, else the first plain one."""
+    variants = domain["responses"][name]
+    for candidate in variants:
+        for condition in candidate.get("condition") or []:
+            if condition.get("name") == "language" and condition.get("value") == language:
+                return candidate
+    return next(v for v in variants if not v.get("condition"))
+
+
+def render(domain: Dict[str, Any], message: Dict[str, Any], language: Optional[str] = None) -> str:
     from rasa.core.nlg.interpolator import interpolate_text
 
     name = message.get("response")
     if not name:
         return message.get("text") or ""
-    template = domain["responses"][name][0]["text"]
+    template = variant(domain, name, language)["text"]
     values = {k: v for k, v in message.items() if k not in ("response", "buttons")}
     text = interpolate_text(template, values)
     assert "{" not in text, f"unfilled placeholder in {name}: {text}"
@@ -71,6 +82,7 @@ def run_action(kb, domain):
         dispatcher = CollectingDispatcher()
         tracker = make_tracker(text, intent, **kwargs)
         events = asyncio.run(action_class(kb).run(dispatcher, tracker, domain))
-        return Run(events, dispatcher.messages, domain)
+        language = (kwargs.get("slots") or {}).get("language")
+        return Run(events, dispatcher.messages, domain, language)
 
     return run

@@ -63,7 +63,7 @@ class Form:
         self.events = asyncio.run(ValidateConsultationForm(self.kb).run(dispatcher, t, self.domain))
         for event in self.events:
             self.slots[event["name"]] = event["value"]
-        self.texts = [render(self.domain, m) for m in dispatcher.messages]
+        self.texts = [render(self.domain, m, self.slots.get("language")) for m in dispatcher.messages]
         self.responses = [m.get("response") for m in dispatcher.messages]
         return self
 
@@ -80,7 +80,8 @@ class Form:
 def run(action, kb, domain, t: Tracker, **kwargs):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action(kb, **kwargs).run(dispatcher, t, domain))
-    return events, [render(domain, m) for m in dispatcher.messages], dispatcher.messages
+    language = t.get_slot("language")
+    return events, [render(domain, m, language) for m in dispatcher.messages], dispatcher.messages
 
 
 def filled(**overrides: Any) -> Dict[str, Any]:
