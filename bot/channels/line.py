@@ -68,6 +68,8 @@ from bot.channels.line_api import LineApi
 from bot.channels.line_events import Claim, LineEventStore
 from bot.channels.line_messages import (
     CHANNEL_NAME,
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
     MAX_MESSAGES_PER_CALL,
     Incoming,
     ResponseCollector,
@@ -104,6 +106,8 @@ class LineSettings:
     retention: timedelta = line_events.DEFAULT_RETENTION
     #: Seconds the server waits at shutdown for answers still being sent.
     shutdown_grace: float = 10.0
+    #: Greeting and fallback language of the bot on LINE (``LINE_DEFAULT_LANGUAGE``: ja or en).
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def configured(self) -> bool:
@@ -145,7 +149,18 @@ class LineSettings:
                 days=number("LINE_EVENT_RETENTION_DAYS", default.retention.total_seconds() / 86400, 0.001)
             ),
             shutdown_grace=number("LINE_SHUTDOWN_GRACE_SECONDS", default.shutdown_grace, 0),
+            language=_language(env.get("LINE_DEFAULT_LANGUAGE", "")),
         )
+
+
+def _language(raw: str) -> str:
+    value = raw.strip().lower()
+    if not value:
+        return DEFAULT_LANGUAGE
+    if value not in LANGUAGES:
+        logger.warning("LINE_DEFAULT_LANGUAGE=%r is not one of %s: using %s", raw, ", ".join(LANGUAGES), DEFAULT_LANGUAGE)
+        return DEFAULT_LANGUAGE
+    return value
 
 
 def signature_is_valid(channel_secret: str, body: bytes, signature: Optional[str]) -> bool:
@@ -276,7 +291,7 @@ class LineInput(InputChannel):
         items: List[Incoming] = []
         for raw in raw_events:
             event = parse_event(raw)
-            item = to_incoming(event) if event is not None else None
+            item = to_incoming(event, self.settings.language) if event is not None else None
             if item is None or len(item.event_id) > line_events.EVENT_ID_MAX_CHARS:
                 kind = raw.get("type") if isinstance(raw, dict) else None
                 logger.debug("LINE: event of type %r needs no answer", kind)

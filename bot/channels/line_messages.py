@@ -72,6 +72,10 @@ from rasa.core.channels.channel import CollectingOutputChannel
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "line"
+#: The language the bot greets in and falls back to when a message's own language is not clear
+#: (``LINE_DEFAULT_LANGUAGE``): Japanese, as most of RENGO's LINE users write Japanese (issue 6).
+DEFAULT_LANGUAGE = "ja"
+LANGUAGES = ("ja", "en")
 #: What Rasa receives for events that carry no text: intents of the domain.
 GREET_MESSAGE = "/greet"
 MEDIA_MESSAGE = "/send_media"
@@ -270,8 +274,17 @@ def parse_event(raw: Any) -> Optional[Event]:
         return None
 
 
-def to_incoming(event: Event) -> Optional[Incoming]:
-    """The message Rasa should get for ``event``, or ``None`` if the event needs no answer."""
+def greet_message(language: str = DEFAULT_LANGUAGE) -> str:
+    """``/greet`` with the greeting's language, so a new friend is greeted in it."""
+    return f'{GREET_MESSAGE}{{"language": "{language}"}}' if language in LANGUAGES else GREET_MESSAGE
+
+
+def to_incoming(event: Event, language: str = DEFAULT_LANGUAGE) -> Optional[Incoming]:
+    """The message Rasa should get for ``event``, or ``None`` if the event needs no answer.
+
+    ``language`` greets a follow or join in that language and is the message's
+    ``metadata.language``: the bot uses it when a message's own language is not clear.
+    """
     if event.mode is not None and getattr(event.mode, "value", event.mode) != "active":
         return None  # standby: another channel (a module) answers this chat
     source = event.source
@@ -299,7 +312,7 @@ def to_incoming(event: Event) -> Optional[Incoming]:
     elif isinstance(event, PostbackEvent):
         text = (event.postback.data or "") if event.postback else ""
     elif isinstance(event, (FollowEvent, JoinEvent)):
-        text = GREET_MESSAGE
+        text = greet_message(language)
     else:
         return None
     if not text.strip():
@@ -321,7 +334,7 @@ def to_incoming(event: Event) -> Optional[Incoming]:
         conversation_id=conversation_id,
         text=text,
         reply_token=getattr(event, "reply_token", None),
-        metadata={"line": line},
+        metadata={"line": line, "language": language},
     )
 
 

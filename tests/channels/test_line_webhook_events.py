@@ -63,7 +63,8 @@ def test_a_text_message_goes_to_rasa_as_typed_with_metadata_but_no_text() -> Non
             "webhook_event_id": "01JDXYZ0000000000000000001",
             "redelivery": False,
             "timestamp": 1764140000000,
-        }
+        },
+        "language": "ja",
     }
     assert "残業代" not in repr(item)
 
@@ -84,9 +85,9 @@ def test_stickers_photos_files_and_places_ask_rasa_for_the_media_answer(message:
 
 
 def test_following_or_joining_a_group_greets() -> None:
-    assert incoming(event("follow")).text == "/greet"
+    assert incoming(event("follow")).text == '/greet{"language": "ja"}'  # LINE greets in Japanese
     joined = incoming(event("join", source={"type": "group", "groupId": "Cgroup0123456789"}))
-    assert (joined.text, joined.conversation_id) == ("/greet", "Cgroup0123456789")
+    assert (joined.text, joined.conversation_id) == ('/greet{"language": "ja"}', "Cgroup0123456789")
 
 
 def test_a_quick_reply_tap_sends_its_payload_to_rasa() -> None:
@@ -144,3 +145,20 @@ def test_settings_come_from_the_environment_with_safe_defaults() -> None:
     assert (settings.api_attempts, settings.retry_delay) == (2, 0.05)
     assert settings.retention == timedelta(days=7)
     assert SECRET not in repr(settings) and "token" not in repr(settings)
+
+
+def test_greeting_and_messages_carry_the_channel_language():
+    parsed = parse_event(event("follow"))
+    assert to_incoming(parsed, "en").text == '/greet{"language": "en"}'
+    text = parse_event(event("message", message={"type": "text", "id": "1", "text": "JAM", "quoteToken": "q"}))
+    assert to_incoming(text).metadata["language"] == "ja"
+    assert to_incoming(text, "en").metadata["language"] == "en"
+
+
+def test_default_language_comes_from_the_environment(caplog):
+    from bot.channels.line import LineSettings
+
+    assert LineSettings.from_env({}).language == "ja"
+    assert LineSettings.from_env({"LINE_DEFAULT_LANGUAGE": " EN "}).language == "en"
+    assert LineSettings.from_env({"LINE_DEFAULT_LANGUAGE": "fr"}).language == "ja"
+    assert "LINE_DEFAULT_LANGUAGE" in caplog.text
