@@ -351,6 +351,12 @@ export class ChatWidget {
   // --- receiving -----------------------------------------------------------------
 
   onBotMessage(payload) {
+    // The bot confirms a language switch the worker typed ("日本語で"): the widget follows.
+    const language = payload && typeof payload === "object" ? payload.language : null;
+    if ((language === "en" || language === "ja") && !payload.text) {
+      this.setLanguage(language);
+      this.save();
+    }
     const message = botMessage(payload);
     this.hideTyping();
     if (!message) return;

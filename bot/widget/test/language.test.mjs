@@ -188,6 +188,25 @@ test("the bot's own 日本語 button switches the widget as well", () => {
   widget.destroy();
 });
 
+test("a switch the worker typed (日本語で) is confirmed by the bot, and the widget follows it", () => {
+  const { widget, socket, $ } = openWidget();
+  widget.input.value = "日本語でお願いします";
+  widget.submitInput();
+  assert.equal(socket.uttered.at(-1).metadata.language, "en"); // the widget did not know yet
+  // Rasa sends the response's text, then its `custom: {language: ja}` as a message of its own
+  socket.fire("bot_uttered", { text: "日本語でお答えします。何を知りたいですか？" });
+  socket.fire("bot_uttered", { language: "ja" });
+  assert.equal($(".rc-root").getAttribute("lang"), "ja");
+  assert.equal($(".rc-language").textContent, "English");
+  assert.equal(widget.conversation.messages.filter((m) => m.from === "bot").length, 1); // nothing shown for it
+  widget.input.value = "JAM";
+  widget.submitInput();
+  assert.equal(socket.uttered.at(-1).metadata.language, "ja");
+  socket.fire("bot_uttered", { language: "fr" }); // anything else is ignored
+  assert.equal($(".rc-root").getAttribute("lang"), "ja");
+  widget.destroy();
+});
+
 test("a message typed before the switch keeps its language, even if it is sent after", () => {
   const { widget, socket, toggle } = openWidget({ connect: false }); // not connected yet
   widget.input.value = "JAM";
