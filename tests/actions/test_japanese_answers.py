@@ -156,3 +156,17 @@ def test_unknown_names_asked_about_in_japanese(kb, domain, text, intent, expecte
 def test_unknown_name_reply_says_not_found_in_japanese(run_action):
     run = run_action(ActionAnswerLeadership, "山田太郎って誰？", "ask_leadership", slots=JA)
     assert "山田太郎" in run.text and "見つかりませんでした" in run.text
+
+
+def test_a_japanese_problem_that_names_a_union_gets_guidance(run_action):
+    """Japanese has no spaces: the whole message is not one "word" of a bare name."""
+    text = "UAゼンセンの組合員ですが残業代が3か月出ていません"
+    run = run_action(ActionGiveGuidance, text, "problem_unpaid_wages", slots=JA,
+                     entities={"organisation": "UA ZENSEN"})
+    assert "賃金未払い" in run.text
+
+
+def test_a_bare_japanese_name_read_as_a_problem_is_answered_as_a_name(run_action, kb):
+    run = run_action(ActionGiveGuidance, "成田幸隆さん", "problem_union", slots=JA,
+                     entities={"person": "Yukitaka NARITA"})
+    assert "成田幸隆" in run.text and "賃金" not in run.text
