@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from knowledge import config
 from knowledge.normalize import month_number, name_key, singular_role
+from knowledge.glossary import english_terms
 from knowledge.records import (
     Bridge,
     Contact,
@@ -235,7 +236,8 @@ class KnowledgeBase:
         ``within`` (0..1) keeps only events scoring at least that share of the best
         one, so a clear winner comes alone and near ties come together.
         """
-        hits = self._history_retriever().search(query, limit)
+        text, coverage = _searchable(query)
+        hits = self._history_retriever().search(text, limit, min_coverage=coverage)
         best = hits[0][1] if hits else 0.0
         return [event for event, score in hits if score >= within * best]
 
@@ -434,7 +436,9 @@ class KnowledgeBase:
 
     def search_passages(self, query: str, limit: int = 3) -> List[ScoredPassage]:
         """Passages best matching ``query``; empty when nothing matches well."""
-        return [ScoredPassage(p, score) for p, score in self._passage_retriever().search(query, limit)]
+        text, coverage = _searchable(query)
+        found = self._passage_retriever().search(text, limit, min_coverage=coverage)
+        return [ScoredPassage(p, score) for p, score in found]
 
     def _passage_retriever(self) -> Retriever[Passage]:
         with self._lock:
@@ -452,6 +456,18 @@ class KnowledgeBase:
                 texts = [" ".join(_event_words(e)) for e in events]
                 self._history_index = Retriever(events, texts)
             return self._history_index
+
+
+# A Japanese question searches with the glossary's English words for its Japanese words; each
+# glossary entry offers several English words of which one is enough, so the matched words of
+# the right passage carry a smaller share of the query than in an English question.
+JAPANESE_MIN_COVERAGE = 0.3
+
+
+def _searchable(query: str) -> tuple[str, Optional[float]]:
+    """The query to search with, and the coverage it needs (None: the retriever's own)."""
+    english = english_terms(query)
+    return (english, JAPANESE_MIN_COVERAGE) if english != query else (query, None)
 
 
 def _event_words(event: HistoryEvent) -> Sequence[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Generic, List, Sequence, Tuple, TypeVar
+from typing import Generic, List, Optional, Sequence, Tuple, TypeVar
 
 from knowledge.normalize import fix_ocr, straight_quotes
 
@@ -119,7 +119,9 @@ class Retriever(Generic[T]):
         self.min_score = min_score
         self.min_coverage = min_coverage
 
-    def search(self, query: str, limit: int = 3) -> List[Tuple[T, float]]:
+    def search(self, query: str, limit: int = 3, min_coverage: Optional[float] = None) -> List[Tuple[T, float]]:
+        """``min_coverage`` overrides the share of the query's weight the matched words must carry."""
+        coverage = self.min_coverage if min_coverage is None else min_coverage
         terms = list(dict.fromkeys(tokenize(query)))
         if not terms or limit <= 0:
             return []
@@ -131,7 +133,7 @@ class Retriever(Generic[T]):
             score, matched = self.index.score(i, terms)
             if len(matched) < needed or score < self.min_score:
                 continue
-            if sum(weight[t] for t in matched) / total_weight < self.min_coverage:
+            if sum(weight[t] for t in matched) / total_weight < coverage:
                 continue
             hits.append((score, i))
         hits.sort(key=lambda hit: (-hit[0], hit[1]))
