@@ -140,7 +140,7 @@ class ActionAnswerPrinciples(KnowledgeAction):
 
 
 def _mentions_preamble(turn: Turn) -> bool:
-    return "preamble" in turn.text.lower()
+    return "preamble" in turn.text.lower() or "前文" in turn.text
 
 
 class ActionAnswerVision(KnowledgeAction):

@@ -14,6 +14,8 @@ knowledge base's English names into what a Japanese reader expects, and nothing 
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Iterable, Optional, Sequence
 
 from knowledge.normalize import month_span
@@ -21,6 +23,11 @@ from knowledge.queries import KnowledgeBase
 from knowledge.records import HistoryEvent, Leader, Organisation
 
 LANGUAGES = ("en", "ja")
+
+
+def _same(a: str, b: str) -> bool:
+    fold = lambda text: unicodedata.normalize("NFKC", text).casefold().replace(" ", "")  # noqa: E731
+    return fold(a) == fold(b)
 
 
 def language_of(tracker) -> str:
@@ -60,21 +67,29 @@ class Names:
             return None
         return (name.ja_short or name.ja) if short else name.ja
 
-    def person(self, name: str) -> str:
+    def person(self, name: str, *details: str) -> str:
+        """``Tomoko YOSHINO``; in Japanese ``芳野友子（Tomoko YOSHINO）``, with ``details`` inside the
+        same parentheses (``芳野友子（Tomoko YOSHINO、JAM）``) rather than in a second pair."""
         ja = self._verified("person", name)
-        return self.paren(ja, name) if ja else name
+        if not self.ja:
+            return self.paren(name, ", ".join(details)) if details else name
+        if ja:
+            return f"{ja}（{'、'.join([name, *details])}）"
+        return self.paren(name, "、".join(details)) if details else name
 
     def role(self, role: str) -> str:
         return self._verified("role", role) or role
 
     def organisation(self, short_name: str) -> str:
         ja = self._verified("affiliate", short_name)
-        return self.paren(ja, short_name) if ja else short_name
+        if not ja or _same(ja, short_name):  # JAM is JAM in Japanese too
+            return short_name
+        return self.paren(ja, short_name)
 
     def organisation_label(self, org: Organisation) -> str:
         """``SHORT (Full English name)``; in Japanese ``日本語名（SHORT）`` where one is verified."""
         ja = self._verified("affiliate", org.short_name)
-        if ja:
+        if ja and not _same(ja, org.short_name):
             return self.paren(ja, org.short_name)
         return self.paren(org.short_name, org.full_name)
 
@@ -96,10 +111,28 @@ class Names:
     # --- composite lines ----------------------------------------------------
 
     def leader_with_affiliate(self, leader: Leader) -> str:
-        return self.paren(self.person(leader.name), self.organisation(leader.affiliate))
+        return self.person(leader.name, self._plain_organisation(leader.affiliate))
 
     def leader_with_role(self, leader: Leader) -> str:
-        return self.paren(self.person(leader.name), self.role(leader.role))
+        return self.person(leader.name, self.role(leader.role))
+
+    def _plain_organisation(self, short_name: str) -> str:
+        """The union's usual name alone (inside a person's parentheses): 自動車総連, JAM."""
+        return self._verified("affiliate", short_name) or short_name
+
+    def month_year(self, text: Optional[str]) -> str:
+        """``October 2023``; in Japanese ``2023年10月`` (anything else unchanged)."""
+        if not text or not self.ja:
+            return text or ""
+        match = re.fullmatch(r"\s*([A-Za-z.\-]+)\s+(\d{4})\s*", text)
+        if not match:
+            return text
+        try:
+            start, end = month_span(match.group(1))
+        except (KeyError, ValueError):
+            return text
+        month = f"{start}月" if start == end else f"{start}〜{end}月"
+        return f"{match.group(2)}年{month}"
 
     def when(self, event: HistoryEvent) -> str:
         """``November 1989``; in Japanese ``1989年11月`` (a span: ``1990年1〜2月``)."""

@@ -35,7 +35,7 @@ def describe_organisation(turn: Turn, short_name: str, with_leaders: bool = True
         number=f"{org.number:02d}",
         full_name=org.full_name,
         acronym_part=acronym_part(org.acronym),
-        as_of=org.as_of,
+        as_of=turn.names.month_year(org.as_of),
     )
     if with_leaders and turn.kb.leaders(affiliate=org.short_name):
         answer_organisation_leaders(turn, org.short_name)
@@ -134,7 +134,7 @@ class ActionListAffiliates(KnowledgeAction):
             affiliate_count=len(affiliates),
             associated_count=len(associated),
             total=len(affiliates) + len(associated),
-            as_of=affiliates[0].as_of if affiliates else "",
+            as_of=turn.names.month_year(affiliates[0].as_of) if affiliates else "",
             affiliates=turn.names.join(turn.names.organisation(o.short_name) for o in affiliates),
             associated=turn.names.join(turn.names.organisation(o.short_name) for o in associated),
         )

@@ -40,6 +40,12 @@ _ASKS_WHAT_JA = re.compile(
     r"(?:何|なに|なん|どんな(?:組合|団体|組織|ところ|所)?)(?:ですか|なの|でしょうか|ですかね)?\s*[?？。!！]*\s*$"
     r"|^\s*(?P<about>[^\s、。？?！!「」]{2,20}?)について(?:教えて|知りたい|聞きたい)(?:ください|下さい|ほしい|です)?\s*[?？。!！]*\s*$"
 )
+# 「UNISONは連合の構成組織ですか」「全国ＸＹＺ労連って連合に入ってる？」: asked whatever the intent.
+_ASKS_MEMBER_JA = re.compile(
+    r"^\s*(?P<member>[^\s、。？?！!「」]{2,30}?)(?:は|って|も)(?:連合の|れんごうの)?"
+    r"(?:構成組織|加盟組織|加盟組合|加盟団体|メンバー|仲間)(?:です|なん(?:です)?|なの|でしょう)?か?\s*[?？。!！]*\s*$"
+    r"|^\s*(?P<joined>[^\s、。？?！!「」]{2,30}?)(?:は|って|も)(?:連合|れんごう)に(?:加盟|入って|所属)"
+)
 _WHAT_INTENTS = frozenset({
     "ask_organisation", "ask_related_organisations", "ask_leadership", "ask_affiliate_list",
     "out_of_scope", "nlu_fallback",
@@ -84,14 +90,18 @@ _JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
 
 def _unknown_japanese_name(turn: Turn) -> Optional[str]:
     text = unicodedata.normalize("NFKC", turn.text or "")
-    match = _ASKS_WHO_JA.match(text)
+    match = _ASKS_WHO_JA.match(text) or _ASKS_MEMBER_JA.match(text)
     if not match and turn.intent in _WHAT_INTENTS:
         match = _ASKS_WHAT_JA.match(text)
     if not match:
         return None
-    name = next(g for g in match.groups() if g)
+    name = next(g for g in match.groups() if g).strip()
     if _GENERIC_JA.search(name) or name in _curated_japanese(turn.kb):
         return None
+    if not _JAPANESE.search(name):  # a name in Latin letters: the English checks apply
+        words = {w.lower() for w in _WORD.findall(name)}
+        if not words or words & _curated_words(turn.kb) or turn.kb.search_passages(name, limit=1):
+            return None
     return name
 
 

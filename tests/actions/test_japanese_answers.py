@@ -29,7 +29,7 @@ ENGLISH_SENTENCE = re.compile(r"\b(?:the|is|are|you|your|of|and)\s+\w+\s+\w+", r
 def test_president_by_role_in_japanese(run_action):
     run = run_action(ActionAnswerLeadership, "連合の会長は誰ですか", "ask_leadership",
                      entities={"role": "President"}, slots=JA)
-    assert "芳野友子（Tomoko YOSHINO）" in run.text
+    assert "芳野友子（Tomoko YOSHINO、JAM）" in run.text
     assert "会長" in run.text and "President" not in run.text
 
 
@@ -145,6 +145,8 @@ def test_suggestion_and_leadership_buttons_follow_the_language(run_action):
         ("パワハラとは何ですか", "problem_harassment", None),  # not a question about a name
         ("連合の会長は誰", "ask_leadership", None),
         ("あなたは誰？", "bot_challenge", None),
+        ("UNISONは連合の構成組織ですか", "ask_affiliate_list", "UNISON"),
+        ("全国ＸＹＺ労連って連合に入ってる？", "ask_organisation", "全国XYZ労連"),
     ],
 )
 def test_unknown_names_asked_about_in_japanese(kb, domain, text, intent, expected):
@@ -170,3 +172,20 @@ def test_a_bare_japanese_name_read_as_a_problem_is_answered_as_a_name(run_action
     run = run_action(ActionGiveGuidance, "成田幸隆さん", "problem_union", slots=JA,
                      entities={"person": "Yukitaka NARITA"})
     assert "成田幸隆" in run.text and "賃金" not in run.text
+
+
+def test_japanese_names_use_one_pair_of_parentheses(kb):
+    names = Names(kb, "ja")
+    president = kb.leaders(role="President")[0]
+    assert names.leader_with_affiliate(president) == "芳野友子（Tomoko YOSHINO、JAM）"
+    assert names.organisation("JAM") == "JAM"  # the same in both languages: not repeated
+    kaneko = kb.leader("Akihiro KANEKO")
+    assert names.leader_with_role(kaneko) == "金子晃浩（Akihiro KANEKO、副会長）"
+    assert Names(kb, "en").leader_with_role(kaneko) == "Akihiro KANEKO (Vice President)"
+
+
+@pytest.mark.parametrize("text, expected", [("October 2023", "2023年10月"), ("Jan.-Feb. 2023", "2023年1〜2月"),
+                                            ("as of 2023", "as of 2023"), (None, "")])
+def test_month_and_year_the_japanese_way(kb, text, expected):
+    assert Names(kb, "ja").month_year(text) == expected
+    assert Names(kb, "en").month_year("October 2023") == "October 2023"
