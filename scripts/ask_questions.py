@@ -260,7 +260,8 @@ _YEARLIKE = re.compile(r"(?<![\d.,])\d{4}(?![\d])")
 _CAPS = re.compile(r"(?<![A-Za-z])[A-Z]{3,}(?![A-Za-z])")
 # A consultation request's reference number (bot/consultation/validation.py) is
 # drawn at random when the request is stored: not a fact, so not checked.
-_REFERENCE = re.compile(r"\bRG-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}\b")
+# ASCII boundaries: Japanese writes it between kana (受付番号はRG-RQGK-8ZDHです).
+_REFERENCE = re.compile(r"(?<![A-Za-z0-9])RG-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}(?![A-Za-z0-9])")
 
 
 def _digits(s: str) -> str:

@@ -17,18 +17,23 @@ $PY -m pytest -q tests/e2e
 echo "==> [3/6] rasa data validate"
 $RASA data validate --quiet
 
-echo "==> [4/6] NLU evaluation on held-out examples (tests/nlu)"
+echo "==> [4/6] NLU evaluation on held-out examples (tests/nlu, then Japanese)"
 $PY scripts/check_heldout_overlap.py
 $RASA test nlu --model models/rengo.tar.gz --nlu tests/nlu --out results/nlu --quiet
 $PY scripts/check_nlu_report.py results/nlu/intent_report.json --min-f1 0.95
 echo "==> triage: topic accuracy on blind problem descriptions (tests/triage)"
 $PY scripts/evaluate_triage.py --min 0.90 | tee results/triage.md
+echo "==> Japanese NLU on held-out examples written blind (tests/nlu_ja)"
+$RASA test nlu --model models/rengo.tar.gz --nlu tests/nlu_ja/heldout_ja_blind.yml --out results/nlu_ja --quiet
+$PY scripts/check_nlu_report.py results/nlu_ja/intent_report.json --min-f1 0.93
+echo "==> Japanese triage on blind problem descriptions (tests/triage_ja)"
+$PY scripts/evaluate_triage.py --file tests/triage_ja/problems_blind_ja.yml --min 0.90 | tee results/triage_ja.md
 
 echo "==> [5/6] test stories (tests/stories)"
 $RASA test core --model models/rengo.tar.gz --stories tests/stories \
   --out results/core --fail-on-prediction-errors --quiet
 
-echo "==> [6/6] question set and whole conversations against the running bot over REST"
+echo "==> [6/6] question sets (English, Japanese) and whole conversations against the running bot over REST"
 export RASA_PORT=${TEST_RASA_PORT:-5105} ACTIONS_PORT=${TEST_ACTIONS_PORT:-5155} WEB_PORT=off CONSOLE_PORT=off
 export TRACKER_STORE_URL=sqlite:///build/test-tracker.sqlite3
 export CONSULTATION_DB_URL=sqlite:///build/test-consultations.sqlite3
@@ -36,5 +41,7 @@ rm -f build/test-tracker.sqlite3 build/test-consultations.sqlite3
 REST="http://localhost:$RASA_PORT/webhooks/rest/webhook"
 scripts/with_servers.sh bash -c "
   $PY scripts/ask_questions.py --url $REST --grounding --min 0.95 --report results/questions.json &&
+  $PY scripts/ask_questions.py --url $REST --grounding --min 0.90 --report results/questions_ja.json \
+    --questions tests/questions_ja/questions_ja.yml &&
   $PY scripts/run_conversations.py --url $REST"
 echo "==> all tests passed"

@@ -195,6 +195,7 @@ def test_words_the_user_typed_are_not_violations(tmp_path):
 def test_reference_numbers_are_not_facts():
     grounding = ask_questions.Grounding("Your reference number is {reference}.")
     assert grounding.violations("Your reference number is RG-ABCD-2345.") == []
+    assert grounding.violations("受付番号はRG-RQGK-8ZDHです。") == []  # written between kana
     assert grounding.violations("Call ABCD now.") == ["word ABCD"]
 
 
