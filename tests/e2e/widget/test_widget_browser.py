@@ -72,7 +72,8 @@ def test_quick_reply_shows_its_title_and_sends_its_payload(chat, widget_servers)
     chat.goto().open()
     greeting = chat.ask("hello")
     assert "What would you like to know?" in greeting
-    expect(chat.quick_replies).to_have_count(5)
+    expect(chat.quick_replies).to_have_count(6)  # five topics and 日本語
+    expect(chat.quick_replies.nth(5)).to_have_text("日本語")
     expect(chat.quick_replies.nth(2)).to_have_text("Affiliated unions")
 
     before = chat.bot_messages.count()
@@ -146,10 +147,10 @@ def test_keyboard_only(chat):
     before = chat.bot_messages.count()
     page.keyboard.press("Enter")
     chat.wait_for_answer(before)
-    expect(chat.quick_replies).to_have_count(5)
+    expect(chat.quick_replies).to_have_count(6)
 
     # From the message box, Shift+Tab goes back through the quick replies.
-    for _ in range(6):
+    for _ in range(7):
         page.keyboard.press("Shift+Tab")
         if chat.quick_replies.filter(has_text="Leadership").evaluate(
             "(el) => el.getRootNode().activeElement === el"
