@@ -2,41 +2,24 @@
 
 What the widget does is checked in full: its texts, its lang attribute, what it shows for
 the visitor's choice, what reaches the bot (Rasa's tracker store: the message and its
-metadata.language) and the choice surviving a reload. What the bot answers in Japanese
-depends on a model trained with the Japanese data: those assertions run only when
-models/rengo.tar.gz knows the intent ``switch_language`` (see ``WAITS FOR THE JAPANESE
-MODEL`` below).
+metadata.language) and the choice surviving a reload. The bot's confirmation
+of the switch must be Japanese.
 """
 from __future__ import annotations
 
 import json
 import re
-import tarfile
 import time
-from functools import lru_cache
 from typing import Any, Dict, List
 
 import sqlalchemy
-import yaml
 from playwright.sync_api import expect
 
-from tests.e2e.servers import MODEL, BotServers
+from tests.e2e.servers import BotServers
 
 SWITCH_TO_JA = '/switch_language{"language":"ja"}'
 SWITCH_TO_EN = '/switch_language{"language":"en"}'
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-
-
-@lru_cache(maxsize=None)
-def model_knows_intent(intent: str) -> bool:
-    """Whether the trained model's domain has `intent` (read from models/rengo.tar.gz)."""
-    with tarfile.open(MODEL) as archive:
-        for member in archive:
-            if member.name.lstrip("/") == "components/domain_provider/domain.yml":
-                domain = yaml.safe_load(archive.extractfile(member)) or {}
-                names = [i if isinstance(i, str) else next(iter(i)) for i in domain.get("intents", [])]
-                return intent in names
-    return False
 
 
 def received(servers: BotServers, session_id: str, wait_for: str) -> List[Dict[str, Any]]:
@@ -111,11 +94,9 @@ def test_the_toggle_switches_the_widget_to_japanese_and_tells_the_bot(chat, widg
         {"text": SWITCH_TO_JA, "language": "ja"},
     ]
 
-    if model_knows_intent("switch_language"):
-        # WAITS FOR THE JAPANESE MODEL (issue 6): the bot confirms the switch in Japanese.
-        # Skipped while models/rengo.tar.gz was trained without the intent switch_language.
-        confirmation = chat.wait_for_answer(before)
-        assert JAPANESE.search(confirmation), confirmation
+    # The bot confirms the switch in Japanese.
+    confirmation = chat.wait_for_answer(before)
+    assert JAPANESE.search(confirmation), confirmation
 
     # A message without a clear language ("2016") carries the widget's language.
     page.get_by_role("textbox", name="メッセージ").fill("2016")
