@@ -46,7 +46,7 @@ from actions.organisations import industry_label
 from bot.consultation import validation
 from bot.consultation.store import ConsentRequired, ConsultationStore, NewRequest
 from bot.consultation.validation import InvalidAnswer
-from knowledge.normalize import JAPANESE_LETTERS
+from knowledge.normalize import JAPANESE_LETTER
 from knowledge.queries import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -161,7 +161,6 @@ _QUESTION = re.compile(
     r"(ですか|ますか|でしょうか|誰|だれ|どこ|いつ|教えて(ください|下さい)?)\s*[。]?\s*$",
     re.IGNORECASE,
 )
-_JAPANESE_LETTER = re.compile(f"[{JAPANESE_LETTERS}]")
 #: A Japanese reply of at most this many letters (大阪です, 介護の仕事) is a short answer.
 SHORT_JAPANESE = 10
 
@@ -174,7 +173,7 @@ def _short_answer(text: str) -> bool:
     """A reply of a few words and no question mark ("Narnia", 大阪です) is an answer, whatever the intent."""
     if "?" in text or "？" in text:
         return False
-    return len(text.split()) <= 3 and len(_JAPANESE_LETTER.findall(text)) <= SHORT_JAPANESE
+    return len(text.split()) <= 3 and len(JAPANESE_LETTER.findall(text)) <= SHORT_JAPANESE
 
 
 def changed_field(text: str) -> Optional[str]:

@@ -10,7 +10,6 @@ clarifying question instead of guessing.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa_sdk.events import SlotSet
@@ -21,7 +20,7 @@ from actions.dispatch import answer_by_entity
 from actions.formatting import bullets
 from actions.organisations import answer_local
 from actions.unknown import answer_unknown_name
-from knowledge.normalize import JAPANESE_LETTERS
+from knowledge.normalize import JAPANESE_LETTER
 from knowledge.records import GuidanceTopic, Route
 
 PROBLEM_PREFIX = "problem_"
@@ -44,7 +43,6 @@ BARE_NAME_WORDS = 4
 # Japanese has no spaces: a message is a bare name when, the names taken out, at most this many
 # Japanese letters are left (「自動車総連って」, 「成田幸隆さんは」).
 BARE_NAME_JAPANESE_LETTERS = 6
-_JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
 
 
 def is_bare_name(turn: Turn) -> bool:
@@ -52,14 +50,14 @@ def is_bare_name(turn: Turn) -> bool:
     if not turn.named() & NAMES:
         return False
     text = turn.text or ""
-    if not _JAPANESE.search(text):
+    if not JAPANESE_LETTER.search(text):
         return len(text.split()) <= BARE_NAME_WORDS
     spans = [
         (e["start"], e["end"]) for e in (turn.tracker.latest_message or {}).get("entities") or []
         if e.get("entity") in NAMES and isinstance(e.get("start"), int) and isinstance(e.get("end"), int)
     ]
     rest = "".join(c for i, c in enumerate(text) if not any(s <= i < e for s, e in spans))
-    return len(_JAPANESE.findall(rest)) <= BARE_NAME_JAPANESE_LETTERS
+    return len(JAPANESE_LETTER.findall(rest)) <= BARE_NAME_JAPANESE_LETTERS
 
 
 def topic_of(intent: Optional[str]) -> Optional[str]:

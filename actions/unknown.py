@@ -16,7 +16,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Text
 
 from actions.base import about
 from actions.context import Turn
-from knowledge.normalize import JAPANESE_LETTERS
+from knowledge.normalize import JAPANESE_LETTER
 from knowledge.queries import KnowledgeBase
 
 _ASKS_ABOUT = re.compile(
@@ -69,7 +69,7 @@ def unknown_name(turn: Turn) -> Optional[str]:
     """The name a message asks about when nothing in the knowledge base matches it, else None."""
     if turn.named():
         return None
-    if turn.lang == "ja" or _JAPANESE.search(turn.text or ""):
+    if turn.lang == "ja" or JAPANESE_LETTER.search(turn.text or ""):
         return _unknown_japanese_name(turn)
     match = _ASKS_ABOUT.match(turn.text or "")
     if not match:
@@ -85,7 +85,6 @@ def unknown_name(turn: Turn) -> Optional[str]:
     return name
 
 
-_JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
 
 
 def _unknown_japanese_name(turn: Turn) -> Optional[str]:
@@ -98,7 +97,7 @@ def _unknown_japanese_name(turn: Turn) -> Optional[str]:
     name = next(g for g in match.groups() if g).strip()
     if _GENERIC_JA.search(name) or name in _curated_japanese(turn.kb):
         return None
-    if not _JAPANESE.search(name):  # a name in Latin letters: the English checks apply
+    if not JAPANESE_LETTER.search(name):  # a name in Latin letters: the English checks apply
         words = {w.lower() for w in _WORD.findall(name)}
         if not words or words & _curated_words(turn.kb) or turn.kb.search_passages(name, limit=1):
             return None

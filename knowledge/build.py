@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from knowledge import config
 from knowledge.ingest import ParseError
 from knowledge.ingest.brochure import BROCHURE_FILE, Brochure, parse_brochure
-from knowledge.normalize import JAPANESE_LETTERS, month_span, plural_role
+from knowledge.normalize import JAPANESE_LETTER, month_span, plural_role
 from knowledge.schema import (
     SCHEMA_VERSION,
     Base,
@@ -348,7 +348,6 @@ _ROLE_NAME_FIELDS = {"key", "ja", "source", "verified", "note"}
 _PERSON_NAME_FIELDS = {"key", "ja", "reading", "aliases", "source", "verified", "note"}
 _PREFECTURE_NAME_FIELDS = {"key", "ja", "ja_short", "kana", "kana_short"}
 _CITY_NAME_FIELDS = {"key", "ja", "kana", "code", "aliases"}
-_HAS_JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
 _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff ]+")  # hiragana, katakana (with ・ and ー), space
 
 
@@ -380,7 +379,7 @@ class _NamesChecker:
         value = entry.get(name)
         if value is None and optional:
             return None
-        if not isinstance(value, str) or not _HAS_JAPANESE.search(value):
+        if not isinstance(value, str) or not JAPANESE_LETTER.search(value):
             self.fail(name, f"{where}: {name} must be a name in Japanese, found {value!r}")
         return value.strip()
 
@@ -402,7 +401,7 @@ class _NamesChecker:
         value = entry.get(name, [])
         if value is None:
             value = []
-        if not isinstance(value, list) or not all(isinstance(v, str) and _HAS_JAPANESE.search(v) for v in value):
+        if not isinstance(value, list) or not all(isinstance(v, str) and JAPANESE_LETTER.search(v) for v in value):
             self.fail(name, f"{where}: {name} must be a list of names in Japanese")
         return tuple(v.strip() for v in value)
 

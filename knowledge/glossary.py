@@ -16,10 +16,9 @@ from typing import Dict, Tuple
 
 import yaml
 
-from knowledge.normalize import JAPANESE_LETTERS
+from knowledge.normalize import JAPANESE_LETTER
 
 GLOSSARY = Path(__file__).with_name("glossary_ja.yml")
-_JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
 # 第18回 (大会) -> 18th
 _ORDINAL = re.compile(r"第\s*(\d{1,3})\s*回")
 
@@ -45,7 +44,7 @@ def english_terms(query: str) -> str:
 
     Unchanged when ``query`` has no Japanese.
     """
-    if not query or not _JAPANESE.search(query):
+    if not query or not JAPANESE_LETTER.search(query):
         return query
     folded = unicodedata.normalize("NFKC", query).lower()
     extra = [_ordinal(int(n)) for n in _ORDINAL.findall(folded)]
@@ -54,4 +53,4 @@ def english_terms(query: str) -> str:
             extra.append(english)
             folded = folded.replace(word, " ")  # a longer word wins over the words inside it
     # Japanese letters out, so that "UniBoはいつ" searches for "UniBo", not one long word.
-    return " ".join([_JAPANESE.sub(" ", query), *extra])
+    return " ".join([JAPANESE_LETTER.sub(" ", query), *extra])

@@ -184,6 +184,9 @@ JAPANESE_LETTERS = (
 )
 #: Japanese punctuation and marks (、。「」『』〜 and the letters 々〆〇 among them).
 JAPANESE_MARKS = "\u3001-\u303f"
+#: One Japanese letter: ``JAPANESE_LETTER.search(text)`` tells whether text has any,
+#: ``findall`` counts them.
+JAPANESE_LETTER = re.compile(f"[{JAPANESE_LETTERS}]")
 
 
 def joins_previous(char: str) -> bool:

@@ -52,7 +52,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.normalize import JAPANESE_LETTERS  # noqa: E402
+from knowledge.normalize import JAPANESE_LETTER  # noqa: E402
 
 DEFAULT_URL = "http://localhost:5005/webhooks/rest/webhook"
 DEFAULT_FILE = ROOT / "tests" / "questions" / "questions.yml"
@@ -76,7 +76,6 @@ REFUSALS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 REFUSAL_KINDS = ("unknown", "not_found", "out_of_scope")
 NO_REFUSAL = "none"
-_JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
 
 
 # --------------------------------------------------------------------------- question file
@@ -230,7 +229,7 @@ def found(reply: str, item: Expectation) -> bool:
 
 def language(reply: str) -> str:
     """The reply's language for refusals: "ja" when it has a Japanese letter, else "en"."""
-    return "ja" if _JAPANESE.search(unicodedata.normalize("NFKC", reply)) else "en"
+    return "ja" if JAPANESE_LETTER.search(unicodedata.normalize("NFKC", reply)) else "en"
 
 
 def refusal_phrases(kinds: Iterable[str], lang: str) -> list[str]:

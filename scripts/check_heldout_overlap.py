@@ -36,11 +36,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from knowledge.normalize import JAPANESE_LETTERS  # noqa: E402
+from knowledge.normalize import JAPANESE_LETTER  # noqa: E402
 
 # Rasa's inline entity markup: [text](entity) or [text]{"entity": ...}
 ENTITY_MARKUP = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
-JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
 DEFAULT_HELDOUT = [ROOT / "tests" / "nlu", ROOT / "tests" / "triage",
                    ROOT / "tests" / "nlu_ja", ROOT / "tests" / "triage_ja"]
 
@@ -55,7 +54,7 @@ def normalise(text: str) -> str:
     """NFKC, lowercase, drop entity markup and punctuation; collapse whitespace, or for
     Japanese text (any Japanese letter) drop spaces and punctuation altogether."""
     text = unicodedata.normalize("NFKC", ENTITY_MARKUP.sub(r"\1", text)).lower()
-    if JAPANESE.search(text):
+    if JAPANESE_LETTER.search(text):
         return re.sub(r"[\W_]", "", text)
     text = re.sub(r"[^\w\s]", " ", text)
     return " ".join(text.split())

@@ -45,7 +45,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from knowledge.normalize import JAPANESE_LETTERS
+from knowledge.normalize import JAPANESE_LETTER
 
 LANGUAGES = ("en", "ja")
 LANGUAGE_ENTITY = "language"
@@ -56,7 +56,6 @@ _JAPANESE_WEIGHT = 2
 # Fewer Latin letters than this, and no Japanese, decide nothing ("ok", "hi", "no").
 _MIN_LATIN = 3
 
-_JAPANESE = re.compile(f"[{JAPANESE_LETTERS}]")
 _LATIN = re.compile(r"[A-Za-z]")
 # Not words of any language: addresses, links, numbers with their separators.
 _NOT_WORDS = re.compile(
@@ -121,11 +120,11 @@ def detect_language(text: str, name_spans: Iterable[Tuple[int, int]] = ()) -> Op
         return None
     spans = list(name_spans)
     rest = _NOT_WORDS.sub(" ", _fold(_blank(text, spans)))
-    japanese = len(_JAPANESE.findall(rest))
+    japanese = len(JAPANESE_LETTER.findall(rest))
     latin = len(_LATIN.findall(rest))
     if japanese == 0 and latin < _MIN_LATIN:
         names = _fold("".join(text[s:e] for s, e in spans))
-        return "ja" if _JAPANESE.search(names) else None
+        return "ja" if JAPANESE_LETTER.search(names) else None
     return "ja" if japanese * _JAPANESE_WEIGHT > latin else "en"
 
 
