@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Dict, FrozenSet, List, Optional, Text
 
 from rasa_sdk import Tracker
@@ -60,9 +60,9 @@ class Turn:
     #: The reply language (the ``language`` slot): ``en`` or ``ja``.
     lang: str = "en"
 
-    @property
+    @cached_property
     def names(self) -> Names:
-        """Names, dates and lists as the reply's language writes them."""
+        """Names, dates and lists as the reply's language writes them (one per turn)."""
         return Names(self.kb, self.lang)
 
     @classmethod

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Optional, Sequence
+from typing import Dict, Iterable, Optional, Sequence, Tuple
 
 from knowledge.normalize import month_span
 from knowledge.queries import KnowledgeBase
-from knowledge.records import HistoryEvent, Leader, Organisation
+from knowledge.records import HistoryEvent, JapaneseName, Leader, Organisation
 
 LANGUAGES = ("en", "ja")
 
@@ -41,6 +41,9 @@ class Names:
     def __init__(self, kb: KnowledgeBase, language: str = "en") -> None:
         self.kb = kb
         self.language = language if language in LANGUAGES else "en"
+        # Every Japanese name, read in one query the first time a reply needs one (a list of
+        # the 47 affiliates would otherwise ask the database 47 times).
+        self._japanese: Optional[Dict[Tuple[str, str], JapaneseName]] = None
 
     @property
     def ja(self) -> bool:
@@ -62,7 +65,9 @@ class Names:
         """The verified Japanese name of ``key`` (its usual short form unless ``short`` is False), else None."""
         if not self.ja or not key:
             return None
-        name = self.kb.japanese_name(kind, key)
+        if self._japanese is None:
+            self._japanese = {(n.kind, n.key): n for n in self.kb.japanese_names()}
+        name = self._japanese.get((kind, key))
         if name is None or not name.verified:
             return None
         return (name.ja_short or name.ja) if short else name.ja
