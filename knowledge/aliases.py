@@ -358,6 +358,10 @@ _LEFT_OUT_JAPANESE: dict[str, str] = {
     "なごや": "なごやか ('calm')",
     "さかい": "Kansai dialect 〜さかい ('because')",
     "こうふ": "公布/交付 ('issue'), and inside こうふく ('happiness')",
+    "ジャム": "jam, the food (JAM the union is written in Latin letters)",
+    "じゃむ": "jam, the food",
+    "ジラフ": "giraffe (JILAF is written in Latin letters)",
+    "じらふ": "giraffe",
 }
 # Many family names are place names (山口, 千葉, 石川): followed by an honorific they name a
 # person, so "山口さん" links nothing rather than the prefecture.
@@ -468,12 +472,15 @@ def _japanese_organisation_aliases(
     names: Sequence[JapaneseName], kind: str, entity: str, known: set[str], reserved: set[str]
 ) -> list[AliasEntry]:
     """Every name of an organisation, verified or not (recognising a name is not stating it),
-    except Latin ones (the English aliases have them) and words that name something else."""
+    and the kana readings the file gives (じどうしゃそうれん, typed by people who do not
+    convert to kanji), except Latin ones (the English aliases have them) and words that name
+    something else."""
     aliases: list[AliasEntry] = []
     for name in names:
         if name.kind != kind or name.key not in known:
             continue
-        for text in dict.fromkeys((name.ja, name.ja_short, *name.aliases, *name.former_names)):
+        readings = _kana_forms(name.reading) + _kana_forms(name.reading_short)
+        for text in dict.fromkeys((name.ja, name.ja_short, *name.aliases, *name.former_names, *readings)):
             if text and is_japanese_alias(text) and fold_japanese(text) not in reserved:
                 aliases.append(AliasEntry(text, entity, name.key))
     return aliases

@@ -232,6 +232,20 @@ def test_organisations(kb_linker: EntityLinker, text: str, expected: list) -> No
     assert real(kb_linker, text) == expected
 
 
+def test_organisations_by_their_kana_reading(kb: KnowledgeBase, kb_linker: EntityLinker) -> None:
+    """People who do not convert to kanji type the reading: じどうしゃそうれん, じちろうって何？"""
+    with_reading = [n for n in kb.japanese_names("affiliate") if n.reading_short]
+    assert len(with_reading) >= 25
+    for name in with_reading:
+        if name.reading_short in ("ジャム",):  # the food; JAM is written in Latin letters
+            continue
+        assert real(kb_linker, f"{name.reading_short}って何？") == [("organisation", name.key)], name.key
+    assert real(kb_linker, "じちろうれんは連合に入ってる？") == [("organisation", "JICHI ROREN")]
+    assert real(kb_linker, "ユーエーゼンセンって連合の加盟組織？") == [("organisation", "UA ZENSEN")]
+    assert real(kb_linker, "ジャムの作り方") == []
+    assert real(kb_linker, "ジラフって動物") == []
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
