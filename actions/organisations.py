@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, Dict, List, Optional, Text
 
 from actions.base import KnowledgeAction, about
@@ -15,6 +16,13 @@ from knowledge.records import Organisation
 _NUMBER = re.compile(
     r"(?:\bno\.?|\bnumber|#|\baffiliate|\bunion|\borgani[sz]ation)\s*(\d{1,2})\b", re.IGNORECASE
 )
+# The same in Japanese: 「33番」「45番目」「加盟組織の1番は？」 (digits after NFKC, so ３３番 too).
+_NUMBER_JA = re.compile(r"(?<!\d)(\d{1,2})\s*番(?:目)?")
+
+# A Japanese proper name of a federation (全農協労連, ＸＹＺ総連): when the linker found no
+# organisation in it, it is one the knowledge base does not know, even if an industry word
+# (農協) is inside it; guessing the industry's affiliate would answer a different union.
+_FEDERATION_NAME_JA = re.compile(r"[^\s、。？?！!「」『』の]{1,12}(?:労連|総連|労協|同盟|ユニオン)")
 
 # How many organisations one answer describes before it becomes a wall of text.
 MAX_DESCRIBED = 3
@@ -89,7 +97,8 @@ def industry_label(turn: Turn, industry: str) -> str:
 
 def by_number(turn: Turn) -> Optional[str]:
     """The affiliate a message names by its number in the brochure's list ("no. 19")."""
-    match = _NUMBER.search(turn.text)
+    text = unicodedata.normalize("NFKC", turn.text or "")
+    match = _NUMBER.search(text) or _NUMBER_JA.search(text)
     if not match:
         return None
     org = turn.kb.organisation_by_number(int(match.group(1)))
@@ -109,6 +118,9 @@ class ActionAnswerOrganisation(KnowledgeAction):
         related = [r for r in turn.all("related_org") if describe_related(turn, r)]
         if related:
             return about("related_org", related_org=related[-1])
+        if turn.all("industry") and _FEDERATION_NAME_JA.search(unicodedata.normalize("NFKC", turn.text or "")):
+            turn.say("utter_organisation_unknown")
+            return about(None)
         answered = [(i, orgs) for i in turn.all("industry") if (orgs := answer_industry(turn, i))]
         if answered:
             industry, orgs = answered[-1]

@@ -55,6 +55,34 @@ def test_affiliate_by_its_japanese_name(run_action):
     assert "自動車総連（JIDOSHA SOREN）" in run.text
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("加盟組織の1番は？", "UA ZENSEN"),
+    ("構成組織33番はどこ", "MEDIA ROREN"),
+    ("加盟組織の４５番目", "ZEN ZOHEI"),
+    ("20番は？", "KAIIN KUMIAI"),
+])
+def test_affiliate_by_its_number_in_japanese(run_action, kb, text, expected):
+    run = run_action(ActionAnswerOrganisation, text, "ask_organisation", slots=JA)
+    assert run.responses[0] == "utter_organisation_affiliate"
+    assert run.slot("organisation") == expected
+
+
+def test_a_number_without_ban_names_no_affiliate_in_japanese(run_action):
+    run = run_action(ActionAnswerOrganisation, "2023年の組合", "ask_organisation", slots=JA)
+    assert run.responses == ["utter_organisation_unknown"]
+
+
+def test_an_unknown_federation_named_after_an_industry_is_not_guessed(run_action):
+    # 全農協労連 is not in the knowledge base; 農協 inside it must not answer JA RENGO instead.
+    run = run_action(ActionAnswerOrganisation, "全農協労連について教えて", "ask_organisation",
+                     entities={"industry": "agricultural-cooperative"}, slots=JA)
+    assert run.responses == ["utter_organisation_unknown"]
+    assert "見つかりませんでした" in run.text
+    run = run_action(ActionAnswerOrganisation, "農協の組合はどこ？", "ask_organisation",
+                     entities={"industry": "agricultural-cooperative"}, slots=JA)
+    assert run.responses == ["utter_industry_affiliates"]
+
+
 def test_an_unverified_name_is_never_shown_in_japanese(kb):
     unverified = [n for n in kb.japanese_names() if not n.verified]
     assert unverified, "names_ja.yml has unverified entries to test with"
