@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.dispatch import answer_by_entity
-from actions.guidance import ActionGiveGuidance, topic_ranking, unsure_between
+from actions.guidance import ActionGiveGuidance, is_bare_name, topic_ranking, unsure_between
 from actions.unknown import answer_unknown_name
 
 # "when was the forum on ... working hours held": a question about RENGO, never
@@ -29,6 +29,21 @@ class ActionAnswerCapabilities(KnowledgeAction):
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         turn.say("utter_capabilities")
+        return []
+
+
+class ActionAcknowledge(KnowledgeAction):
+    """A yes or no outside any question of the bot's: "anything else?". A message that only
+    names someone or some union (「松浦昭彦」, "FNIU?") can be read as a yes by the classifier;
+    it asks about that name, which is answered instead."""
+
+    action_name = "action_acknowledge"
+    handles = None
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        if is_bare_name(turn):
+            return answer_by_entity(turn)
+        turn.say("utter_anything_else")
         return []
 
 

@@ -1,6 +1,6 @@
 """Routes to a person, follow-ups and unclear messages."""
 from actions.guidance import ActionAnswerConsultationRoutes
-from actions.help import ActionHandleOutOfScope, ActionHandleUnclear
+from actions.help import ActionAcknowledge, ActionHandleOutOfScope, ActionHandleUnclear
 from actions.organisations import ActionAnswerLocals
 
 
@@ -96,3 +96,21 @@ def test_capabilities_unless_something_is_named(run_action):
     pointed = run_action(ActionAnswerCapabilities, "which union is he from", "ask_capabilities",
                          slots={"person": "Hideyuki SHIMIZU", "last_subject": "person"})
     assert "NIKKYOSO" in pointed.text
+
+
+def test_a_yes_or_no_outside_a_question_asks_for_more(run_action):
+    for text, intent in (("yes please", "affirm"), ("nope", "deny")):
+        run = run_action(ActionAcknowledge, text, intent)
+        assert run.responses == ["utter_anything_else"]
+
+
+def test_a_bare_name_read_as_a_yes_is_answered_by_the_name(run_action):
+    # A name alone can look like "ok" to the classifier; it asks about the name.
+    run = run_action(ActionAcknowledge, "FNIU?", "affirm", entities={"organisation": "SOMPO ROREN"})
+    assert "SOMPO ROREN" in run.text
+    run = run_action(ActionAcknowledge, "松浦昭彦", "affirm",
+                     entities={"person": "Akihiko MATSUURA"}, slots={"language": "ja"})
+    assert "松浦昭彦" in run.text and "UAゼンセン" in run.text
+    run = run_action(ActionAcknowledge, "はい、JAMの人に相談したいです", "affirm",
+                     entities={"organisation": "JAM"}, slots={"language": "ja"})
+    assert run.responses == ["utter_anything_else"]
