@@ -12,7 +12,9 @@ passes over a normalised copy of the message, all reported with offsets into the
 3. a fuzzy pass for small typos on romanised proper names (organisations, people, places),
    bounded by Damerau-Levenshtein distance and a symmetric-deletion index so it stays fast.
    Japanese aliases are matched exactly (after width folding): a fuzzy kanji match is too often
-   another word.
+   another word. The one Japanese typo allowed is the input method's: a homophone's kanji
+   (電気連合 for 電機連合), found by comparing Sudachi readings (``knowledge.reading``) for
+   organisation names of five kana or more, scored as a one-edit typo.
 
 The aliases come from ``knowledge.aliases.build_aliases``; this module knows nothing about the
 database, so it can be tested with plain ``AliasEntry`` lists.
@@ -99,6 +101,16 @@ DEFAULT_PROTECTED_WORDS: frozenset[str] = frozenset(
         "jtuc rengo", "jptuc rengo", "jtuc",
     }
 )
+
+# Japanese names also found by their reading, when typed with a homophone's kanji (電気連合 for
+# 電機連合): proper names of organisations only (people's readings are not what Sudachi guesses),
+# and readings of at least this many kana, so no everyday word sounds like one.
+READING_ENTITIES: frozenset[str] = frozenset({"organisation", "related_org"})
+_MIN_READING_KANA = 5
+# How many of Sudachi's words one name may span (電機/連合, 全/水道).
+_MAX_READING_WORDS = 4
+_KANJI = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile("[A-Za-zＡ-Ｚａ-ｚ]")
 
 _FUZZY_MAX_TOKENS = 3
 _MIN_FUZZY_CHARS = 5  # "never fuzzy on <= 4 chars"
@@ -538,6 +550,12 @@ class EntityLinker:
             replace(self._resolve(key, by_entity), max_distance=0)
             for key, by_entity in self._group_japanese(japanese).items()
         )
+        # Readings of Japanese organisation names, for homophone slips; built on first use.
+        self._reading_sources = [
+            e for e in japanese if e.entity in READING_ENTITIES and _KANJI.search(e.text)
+            and not _LATIN.search(e.text)
+        ]
+        self._by_reading: Optional[dict[str, _Alias]] = None
         # Symmetric-deletion index (as in SymSpell): a typo within k edits of an alias shares a
         # string with it after at most k deletions on each side, so lookups are dict hits.
         fuzzy = [
@@ -618,7 +636,10 @@ class EntityLinker:
         doc = self._nlp.make_doc(norm.text)
         exact = self._exact_candidates(doc, norm) + _pattern_candidates(norm, text)
         if self._japanese and not text.isascii():
-            exact += self._japanese_candidates(text, norm)
+            japanese = self._japanese_candidates(text, norm)
+            exact += japanese
+            if _KANJI.search(text):
+                exact += self._reading_candidates(text, norm, japanese)
         chosen = _select(exact)
         chosen = self._add_fuzzy(doc, chosen)
         results = []
@@ -653,18 +674,58 @@ class EntityLinker:
         characters remember their original index.
         """
         found = []
-        origin = norm.origin
         for start, end, alias in self._japanese.find(text):
-            first = bisect_left(origin, start)
-            last = bisect_left(origin, end)
-            while first < last and norm.text[first] == " ":
-                first += 1
-            while last > first and norm.text[last - 1] == " ":
-                last -= 1
-            if first < last:
-                found.append(
-                    _Candidate(alias.entity, alias.value, first, last, original=(start, end))
-                )
+            cand = _placed(norm, start, end, alias)
+            if cand:
+                found.append(cand)
+        return found
+
+    def _readings(self) -> dict[str, _Alias]:
+        """Katakana reading -> organisation alias; a reading two names share links neither."""
+        if self._by_reading is None:
+            from knowledge.reading import reading
+
+            values: dict[str, set[tuple[str, str]]] = defaultdict(set)
+            for entry in self._reading_sources:
+                kana = reading(entry.text)
+                if len(kana) >= _MIN_READING_KANA:
+                    values[kana].add((entry.entity, entry.value))
+            self._by_reading = {
+                kana: _Alias(kana, *next(iter(pairs)), max_distance=1)
+                for kana, pairs in values.items()
+                if len(pairs) == 1
+            }
+        return self._by_reading
+
+    def _reading_candidates(
+        self, text: str, norm: _Normalised, japanese: list[_Candidate]
+    ) -> list[_Candidate]:
+        """Runs of words that read like an organisation's name (電気連合 reads デンキレンゴウ,
+        as 電機連合 does), with kanji in them and no name found there by its characters.
+        They count as one-edit typos: exact matches of the same length win."""
+        by_reading = self._readings()
+        if not by_reading:
+            return []
+        from knowledge.reading import readings
+
+        taken = [c.original for c in japanese if c.original and c.entity in READING_ENTITIES]
+        words = readings(text)
+        found = []
+        for i, first in enumerate(words):
+            kana = ""
+            for last in words[i : i + _MAX_READING_WORDS]:
+                kana += last.kana
+                alias = by_reading.get(kana)
+                if alias is None:
+                    continue
+                start, end = first.start, last.end
+                if not _KANJI.search(text[start:end]):
+                    continue  # kana typed as such is matched by the kana aliases, exactly
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                cand = _placed(norm, start, end, alias, distance=1)
+                if cand:
+                    found.append(cand)
         return found
 
     def _add_fuzzy(self, doc: Doc, chosen: list[_Candidate]) -> list[_Candidate]:
@@ -753,6 +814,21 @@ class EntityLinker:
             return None
         alias = next(a for d, a in best if d == low)
         return alias, low
+
+
+def _placed(
+    norm: _Normalised, start: int, end: int, alias: _Alias, distance: int = 0
+) -> Optional[_Candidate]:
+    """A candidate for the original span ``[start, end)``, on the normalised text's offsets."""
+    first = bisect_left(norm.origin, start)
+    last = bisect_left(norm.origin, end)
+    while first < last and norm.text[first] == " ":
+        first += 1
+    while last > first and norm.text[last - 1] == " ":
+        last -= 1
+    if first >= last:
+        return None
+    return _Candidate(alias.entity, alias.value, first, last, distance, original=(start, end))
 
 
 def _is_compound_role(alias: _Alias) -> bool:

@@ -145,8 +145,11 @@ def test_word_boundaries_and_blocked_phrases(
     assert found(linker, text) == expected
 
 
-def test_no_fuzzy_matching_for_japanese(linker: EntityLinker) -> None:
-    assert found(linker, "自動車総練") == [("industry", "automobile")]  # a typo of 総連
+def test_no_character_fuzzy_matching_for_japanese(linker: EntityLinker) -> None:
+    # Only a homophone (same reading, other kanji: 総練 for 総連) finds a Japanese name; a
+    # character that changes the reading does not.
+    assert found(linker, "自動車総練") == [("organisation", "JIDOSHA SOREN")]
+    assert found(linker, "自動車総運") == [("industry", "automobile")]
     assert found(linker, "芳野友") == []
 
 
@@ -244,6 +247,31 @@ def test_organisations_by_their_kana_reading(kb: KnowledgeBase, kb_linker: Entit
     assert real(kb_linker, "ユーエーゼンセンって連合の加盟組織？") == [("organisation", "UA ZENSEN")]
     assert real(kb_linker, "ジャムの作り方") == []
     assert real(kb_linker, "ジラフって動物") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a homophone's kanji, as an input method's slip gives it: the reading finds the name
+        ("電気連合ってどんな組合？", [("organisation", "DENKI RENGO")]),
+        ("自動社総連", [("organisation", "JIDOSHA SOREN")]),
+        ("航空連号について", [("organisation", "KOKU RENGO")]),  # 航空 alone is an industry
+        ("電力双連", [("organisation", "DENRYOKU SOREN")]),
+        # the right kanji stay exact matches; words that merely contain part of a name do not
+        ("電機連合の会長", [("organisation", "DENKI RENGO"), ("role", "President")]),
+        ("電気の仕事をしています", []),
+        ("水道の仕事", [("industry", "water-supply")]),
+    ],
+)
+def test_organisations_typed_with_a_homophone(kb_linker: EntityLinker, text: str, expected: list) -> None:
+    assert real(kb_linker, text) == expected
+
+
+def test_a_homophone_match_scores_below_an_exact_one(kb_linker: EntityLinker) -> None:
+    (slip,) = kb_linker.link("電気連合")
+    (exact,) = kb_linker.link("電機連合")
+    assert exact.score == 1.0 and 0.5 < slip.score < 1.0
+    assert (slip.start, slip.end, slip.text) == (0, 4, "電気連合")
 
 
 @pytest.mark.parametrize(
