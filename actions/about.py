@@ -221,14 +221,14 @@ class ActionAnswerContact(KnowledgeAction):
     action_name = "action_answer_contact"
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
-        separator = "：" if turn.lang == "ja" else ": "
-        turn.say(
-            "utter_contact",
-            contacts=bullets(
-                f"{_contact_label(turn, c.kind, c.label)}{separator}{c.value}" for c in turn.kb.contacts()
-            ),
-        )
+        turn.say("utter_contact", contacts=bullets(contact_lines(turn)))
         return about("rengo")
+
+
+def contact_lines(turn: Turn) -> List[str]:
+    """RENGO's contact details, one ``label: value`` line each, labelled in the reply's language."""
+    separator = "：" if turn.lang == "ja" else ": "
+    return [f"{_contact_label(turn, c.kind, c.label)}{separator}{c.value}" for c in turn.kb.contacts()]
 
 
 def _contact_label(turn: Turn, kind: str, label: str) -> str:

@@ -45,6 +45,13 @@ class KnowledgeAction(Action):
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
         turn = Turn.of(dispatcher, tracker, domain, self.kb)
+        # "how old is the president?", 「連合大阪の電話番号」: a fact the knowledge base never holds is
+        # said to be missing, whatever the intent, before a nearby answer can pass for it.
+        from actions.missing_fact import answer_missing_fact
+
+        missing = answer_missing_fact(turn)
+        if missing is not None:
+            return missing
         named = turn.named()
         if self.handles is not None and named - self.ignores and not named & self.handles:
             from actions.dispatch import answer_by_entity
