@@ -10,6 +10,8 @@ clarifying question instead of guessing.
 """
 from __future__ import annotations
 
+import re
+
 from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa_sdk.events import SlotSet
@@ -20,7 +22,7 @@ from actions.dispatch import answer_by_entity
 from actions.formatting import bullets
 from actions.organisations import answer_local
 from actions.unknown import answer_unknown_name
-from knowledge.normalize import JAPANESE_LETTER
+from knowledge.normalize import JAPANESE_LETTER, JAPANESE_LETTERS
 from knowledge.records import GuidanceTopic, Route
 
 PROBLEM_PREFIX = "problem_"
@@ -88,11 +90,18 @@ def unsure_between(ranking: Sequence[Tuple[str, float]]) -> List[str]:
     return [topic for topic, confidence in ranking[:MAX_CANDIDATES] if confidence >= MIN_CANDIDATE]
 
 
-def _route_line(route: Route, language: str = "en") -> str:
+# "Labour Consultation Hotline (なんでも労働相談ホットライン)": the Japanese name in brackets.
+_JAPANESE_IN_BRACKETS = re.compile(rf"\s*[(（][^)）]*[{JAPANESE_LETTERS}][^)）]*[)）]")
+
+
+def route_line(route: Route, language: str = "en", *, japanese_name: bool = True) -> str:
+    """A route as one line in the reply's language, its phone number and page included;
+    ``japanese_name=False`` leaves the Japanese name out of an English line."""
     if language == "ja":
         line = f"{route.name_ja}：{route.how_ja or route.description_ja}"
     else:
-        line = f"{route.name}: {route.how or route.description}"
+        name = route.name if japanese_name else _JAPANESE_IN_BRACKETS.sub("", route.name)
+        line = f"{name}: {route.how or route.description}"
     missing = [p for p in (route.phone, route.url) if p and p not in line]
     return " ".join([line, *missing])
 
@@ -106,7 +115,7 @@ def say_routes(turn: Turn, keys: Optional[Sequence[str]] = None) -> None:
     """
     routes = {r.key: r for r in turn.kb.consultation_routes()}
     chosen = [routes[k] for k in keys if k in routes] if keys else list(routes.values())
-    turn.say("utter_consultation_routes", routes=bullets(_route_line(r, turn.lang) for r in chosen))
+    turn.say("utter_consultation_routes", routes=bullets(route_line(r, turn.lang) for r in chosen))
     prefectures = turn.all("prefecture") or _slot_list(turn, "prefecture")
     for prefecture in prefectures:
         answer_local(turn, prefecture)

@@ -24,8 +24,8 @@ from typing import Any, Dict, List, Optional, Sequence, Text, Tuple
 from actions.base import about
 from actions.context import Turn
 from actions.formatting import bullets
-from knowledge.normalize import JAPANESE_LETTER, JAPANESE_LETTERS
-from knowledge.records import Route
+from actions.guidance import route_line
+from knowledge.normalize import JAPANESE_LETTER
 
 # --- what is asked for ------------------------------------------------------------------------
 
@@ -279,20 +279,7 @@ def _answer_rengo_contact(turn: Turn, found: MissingFact) -> List[Dict[Text, Any
 
 def _say_routes(turn: Turn, keys: Sequence[str]) -> None:
     routes = {r.key: r for r in turn.kb.consultation_routes()}
-    lines = [_route_line(routes[k], turn.lang) for k in keys if k in routes]
+    # in English without the Japanese name, so that an English reply stays English
+    lines = [route_line(routes[k], turn.lang, japanese_name=False) for k in keys if k in routes]
     if lines:
         turn.say("utter_consultation_routes", routes=bullets(lines))
-
-
-# "Labour Consultation Hotline (なんでも労働相談ホットライン)": the Japanese name in brackets.
-_JAPANESE_IN_BRACKETS = re.compile(rf"\s*[(（][^)）]*[{JAPANESE_LETTERS}][^)）]*[)）]")
-
-
-def _route_line(route: Route, language: str) -> str:
-    """A route as one line; in English without the Japanese name, so an English reply stays English."""
-    if language == "ja":
-        line = f"{route.name_ja}：{route.how_ja or route.description_ja}"
-    else:
-        line = f"{_JAPANESE_IN_BRACKETS.sub('', route.name)}: {route.how or route.description}"
-    missing = [p for p in (route.phone, route.url) if p and p not in line]
-    return " ".join([line, *missing])
