@@ -52,6 +52,9 @@ _ATTRIBUTES: Tuple[Tuple[str, "re.Pattern[str]", "re.Pattern[str]"], ...] = tupl
         ("age",
          r"\bhow\s+old\b|\bages?d?\b|\byears?\s+old\b",
          r"何歳|なんさい|年齢|歳|年令|(?:は|って)(?:今|いま)?(?:お)?いくつ"),
+        ("fee",
+         r"\b(?:membership|joining|union|affiliation)\s+(?:fees?|dues|costs?)\b|\bdues\b|\bfees?\b",
+         r"会費|組合費|加盟費|入会金|分担金"),
         ("salary",
          r"\bsalar(?:y|ies)\b|\bincome\b|\bearnings\b|\bremuneration\b|\bhow\s+much\b.*\b(?:earn|earns|make|makes|paid)\b"
          r"|(?:'s|\bher|\bhis|\btheir)\s+(?:annual\s+|monthly\s+|yearly\s+)?(?:pay|wages?)\b",
@@ -115,6 +118,7 @@ _LABELS = {
     "email": "utter_fact_label_email",
     "fax": "utter_fact_label_fax",
     "website": "utter_fact_label_website",
+    "fee": "utter_fact_label_fee",
 }
 
 
@@ -123,7 +127,7 @@ class MissingFact:
     """A question for ``attribute`` (a kind of :data:`_LABELS`) of something the knowledge base lacks it for."""
 
     attribute: str  # or ``founding``: an affiliate's age or birth
-    subject: str  # person, role, prefecture, organisation, related_org or rengo
+    subject: str  # person, role, prefecture, organisation, related_org, rengo (its contacts) or rengo_itself
     values: Tuple[str, ...]  # the entity values (leaders' names for a role); () for RENGO itself
 
 
@@ -169,6 +173,12 @@ def missing_fact(turn: Turn) -> Optional[MissingFact]:
     organisations = [o for o in turn.all("organisation") if turn.kb.organisation(o)]
     if attribute in _FOUNDING and organisations and not turn.named() & {"role", "prefecture", "related_org"}:
         return MissingFact("founding", "organisation", tuple(organisations))  # "how old is JAM?"
+    if attribute == "fee":  # no fee or dues of RENGO or of any union is in the knowledge base
+        if organisations:
+            return MissingFact("fee", "organisation", tuple(organisations))
+        if _RENGO.search(text) and not turn.named() - {"year", "industry"}:
+            return MissingFact("fee", "rengo_itself", ())
+        return None
     if attribute not in _MISSING_FOR_BODIES or _ROUTE_WORDS.search(text):
         return None
     prefectures = [p for p in turn.all("prefecture") if turn.kb.local(p)]
@@ -226,6 +236,8 @@ def _subject(turn: Turn, found: MissingFact) -> str:
         return n.join(n.local(local.prefecture, local.name) for local in locals_ if local)
     if found.subject == "organisation":
         return n.join(n.organisation(o) for o in found.values)
+    if found.subject == "rengo_itself":
+        return "連合" if n.ja else "RENGO"
     return n.join(n.related(turn.kb.related_organisation(r).name) for r in found.values)
 
 
@@ -247,6 +259,9 @@ def _offer_a_route(turn: Turn, found: MissingFact) -> List[Dict[Text, Any]]:
     if found.subject == "prefecture":
         _say_routes(turn, ("local", "hotline"))
         return about("prefecture", prefecture=found.values[-1])
+    if found.subject == "rengo_itself":  # a person at the hotline or the local can tell
+        _say_routes(turn, ("hotline",))
+        return about("rengo")
     if found.subject == "organisation":
         _say_routes(turn, ("hotline",))
         return about("organisation", organisation=found.values[-1])

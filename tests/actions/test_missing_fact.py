@@ -332,3 +332,23 @@ def test_rengos_phone_number_asked_as_a_contact_question_gets_the_hotline_too(ru
     run = run_action(ActionAnswerContact, "連合本部の電話番号を教えていただけますか", "ask_contact", slots=JA)
     assert run.responses == ["utter_contact", "utter_consultation_routes"]
     assert "住所：" in run.text and HOTLINE in run.text and "情報がありません" not in run.text
+
+
+@pytest.mark.parametrize("text, intent, slots, phrase", [
+    ("how much is the rengo membership fee", "ask_membership", EN, "I don't know the membership fee of RENGO"),
+    ("RENGO dues?", "ask_membership", EN, "I don't know the membership fee of RENGO"),
+    ("連合の会費はいくらですか", "ask_membership", JA, "連合の会費については、私の知識ベースに情報がありません"),
+])
+def test_rengos_membership_fee_is_not_known(run_action, text, intent, slots, phrase):
+    run = run_action(ActionHandleOutOfScope, text, intent, slots=slots)
+    assert run.responses[0] == "utter_missing_fact"
+    assert phrase in run.texts[0]
+    assert HOTLINE in run.text
+
+
+def test_an_affiliates_fee_is_not_known_and_membership_is_still_answered(run_action):
+    run = run_action(ActionAnswerOrganisation, "what are the JAM union dues", "ask_organisation",
+                     entities={"organisation": "JAM"}, slots=EN)
+    assert run.responses[0] == "utter_missing_fact"
+    run = run_action(ActionHandleOutOfScope, "how many members does rengo have", "ask_membership", slots=EN)
+    assert "utter_missing_fact" not in run.responses
