@@ -90,6 +90,9 @@ def unsure_between(ranking: Sequence[Tuple[str, float]]) -> List[str]:
     return [topic for topic, confidence in ranking[:MAX_CANDIDATES] if confidence >= MIN_CANDIDATE]
 
 
+# An English question for a date: about RENGO's history, never a described problem.
+_ASKS_WHEN = re.compile(r"^\s*(?:when\s+(?:was|were|did)|what\s+year|which\s+year|in\s+what\s+year)\b", re.IGNORECASE)
+
 # "Labour Consultation Hotline (なんでも労働相談ホットライン)": the Japanese name in brackets.
 _JAPANESE_IN_BRACKETS = re.compile(rf"\s*[(（][^)）]*[{JAPANESE_LETTERS}][^)）]*[)）]")
 
@@ -174,6 +177,12 @@ class ActionGiveGuidance(KnowledgeAction):
             return unknown
         if is_bare_name(turn):
             return answer_by_entity(turn)  # "yukitaka narita": a name, not a problem
+        if _ASKS_WHEN.match(turn.text or ""):
+            # "when was the forum on ... working hours held": an event of RENGO's, however much
+            # its words sound like a problem at work
+            from actions.history import ActionAnswerHistory
+
+            return ActionAnswerHistory(turn.kb).respond(turn)
         message = turn.tracker.latest_message or {}
         ranking = topic_ranking(message)
         clarified = turn.tracker.get_slot("triage_clarified")

@@ -121,3 +121,12 @@ def test_no_offer_of_a_new_request_inside_the_form(kb, domain):
     asyncio.run(ActionGiveGuidance(kb).run(dispatcher, tracker, domain))
     responses = [m.get("response") for m in dispatcher.messages]
     assert "utter_guidance" in responses and "utter_offer_consultation_request" not in responses
+
+
+def test_a_question_for_a_date_is_about_history_not_a_problem(run_action):
+    # The words sound like a problem (working hours), the question asks when an event was.
+    run = run_action(ActionGiveGuidance, "when was the forum on women's participation and shorter working hours held",
+                     "problem_working_hours")
+    assert "utter_guidance" not in run.responses
+    assert "I don't know" in run.text or "year unknown" in run.text
+    assert "1987" not in run.text
