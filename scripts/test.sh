@@ -23,11 +23,12 @@ $RASA test nlu --model models/rengo.tar.gz --nlu tests/nlu --out results/nlu --q
 $PY scripts/check_nlu_report.py results/nlu/intent_report.json --min-f1 0.95
 echo "==> triage: topic accuracy on blind problem descriptions (tests/triage)"
 $PY scripts/evaluate_triage.py --min 0.90 | tee results/triage.md
-# Japanese: issue 6 asks for intent F1 >= 0.93 and triage >= 90%; the model reaches 0.912 and
-# 86.4% (docs/benchmarks.md), so these bars only keep it from falling back until it gets there.
+# Japanese: issue 6 asks for intent F1 >= 0.93 and triage >= 90%; the model reaches 0.931 and
+# 86.4% (docs/languages.md). The F1 bar stays a little below what is reached, so that a model
+# trained on another machine is not failed by rounding; triage only keeps it from falling back.
 echo "==> Japanese NLU on held-out examples written blind (tests/nlu_ja)"
 $RASA test nlu --model models/rengo.tar.gz --nlu tests/nlu_ja/heldout_ja_blind.yml --out results/nlu_ja --quiet
-$PY scripts/check_nlu_report.py results/nlu_ja/intent_report.json --min-f1 0.90
+$PY scripts/check_nlu_report.py results/nlu_ja/intent_report.json --min-f1 0.92
 echo "==> Japanese triage on blind problem descriptions (tests/triage_ja)"
 $PY scripts/evaluate_triage.py --file tests/triage_ja/problems_blind_ja.yml --min 0.85 | tee results/triage_ja.md
 
