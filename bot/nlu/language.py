@@ -45,6 +45,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.explicit_requests import corrected_intent
 from knowledge.normalize import JAPANESE_LETTER
 
 LANGUAGES = ("en", "ja")
@@ -162,12 +163,12 @@ class LanguageDetector(GraphComponent):
     def _process(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != LANGUAGE_ENTITY]
+        corrected = corrected_intent((message.get(INTENT) or {}).get(INTENT_NAME_KEY), text)
+        if corrected:  # "i want to make a consultation request" read as cancel
+            _set_intent(message, corrected)
         requested = requested_language(text)
         if requested:
-            switch = {INTENT_NAME_KEY: SWITCH_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            message.set(INTENT, switch, add_to_output=True)
-            ranking = [switch, *(message.get(INTENT_RANKING_KEY) or [])]
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            _set_intent(message, SWITCH_INTENT)
             language: Optional[str] = requested
         else:
             spans = [(e["start"], e["end"]) for e in entities if "start" in e and "end" in e]
@@ -183,3 +184,11 @@ class LanguageDetector(GraphComponent):
             "extractor": self.__class__.__name__,
         }
         message.set(ENTITIES, [*entities, entity], add_to_output=True)
+
+
+def _set_intent(message: Message, name: str) -> None:
+    """Make ``name`` the message's intent, with full confidence, first in the ranking."""
+    intent = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
+    message.set(INTENT, intent, add_to_output=True)
+    ranking = [intent, *(r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name)]
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

@@ -124,3 +124,26 @@ def test_no_duplicate_language_entity_when_run_twice():
     message = _run("連合とは")[2]
     LanguageDetector().process([message])
     assert [e["value"] for e in message.get("entities") if e["entity"] == "language"] == ["ja"]
+
+
+@pytest.mark.parametrize("text", [
+    "i want to make a consultation request",
+    "I'd like to leave a consultation request",
+    "相談の申し込みをしたい",
+])
+def test_a_request_read_as_cancel_becomes_request_consultation(text):
+    intent, _, message = _run(text, intent="cancel")
+    assert intent == "request_consultation"
+    assert message.get("intent_ranking")[0] == {"name": "request_consultation", "confidence": 1.0}
+
+
+@pytest.mark.parametrize("text", [
+    "cancel", "cancel the request", "stop the consultation request please",
+    "i don't want to make a request", "キャンセル", "やっぱり相談の申し込みはやめます",
+])
+def test_a_cancel_stays_a_cancel(text):
+    assert _run(text, intent="cancel")[0] == "cancel"
+
+
+def test_only_cancel_is_corrected():
+    assert _run("i want to make a consultation request", intent="ask_consultation_routes")[0] == "ask_consultation_routes"
