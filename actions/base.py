@@ -52,6 +52,11 @@ class KnowledgeAction(Action):
         missing = answer_missing_fact(turn)
         if missing is not None:
             return missing
+        from actions.unknown import answer_unknown_person
+
+        unknown = answer_unknown_person(turn)  # "who is Taro Nonexistent?" read as any question
+        if unknown is not None:
+            return unknown
         named = turn.named()
         if self.handles is not None and named - self.ignores and not named & self.handles:
             from actions.dispatch import answer_by_entity

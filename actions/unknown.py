@@ -113,6 +113,19 @@ def answer_unknown_name(turn: Turn) -> Optional[List[Dict[Text, Any]]]:
     return about(None)
 
 
+# "who is Taro Nonexistent?": a question for a person, whatever the classifier made of it.
+_ASKS_WHO = re.compile(r"^\s*(?:who\s+(?:is|was|are|were)|who's)\s+\S", re.IGNORECASE)
+
+
+def answer_unknown_person(turn: Turn) -> Optional[List[Dict[Text, Any]]]:
+    """Like :func:`answer_unknown_name`, for who-questions only, under any intent: a misread
+    "who is Taro Nonexistent?" must not be answered with RENGO's founding."""
+    text = turn.text or ""
+    if not (_ASKS_WHO.match(text) or _ASKS_WHO_JA.match(text)):
+        return None
+    return answer_unknown_name(turn)
+
+
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 

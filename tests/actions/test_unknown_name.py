@@ -69,3 +69,13 @@ def test_a_bare_name_read_as_a_problem_is_answered_as_the_name(run_action):
     run = run_action(ActionGiveGuidance, "yukitaka narita", "problem_paid_leave",
                      entities={"person": "Yukitaka NARITA"})
     assert "utter_guidance" not in run.responses and "NARITA" in run.text
+
+
+def test_a_who_question_about_an_unknown_name_is_refused_whatever_the_intent(run_action):
+    from actions.about import ActionAnswerOrganisationFact
+
+    run = run_action(ActionAnswerOrganisationFact, "who is Taro Nonexistent?", "ask_founding")
+    assert run.responses == ["utter_unknown_name"]
+    assert "1989" not in run.text
+    run = run_action(ActionAnswerOrganisationFact, "when was rengo founded?", "ask_founding")
+    assert "1989" in run.text
