@@ -84,6 +84,7 @@ FAILURE_RESPONSES = frozenset(
         "utter_did_you_mean",  # "I'm not sure I understood"
         # understood the question, but the knowledge base has no answer
         "utter_unknown_name",
+        "utter_missing_fact",  # a fact it never holds (a leader's age, a local's phone)
         "utter_organisation_unknown",
         "utter_history_year_unknown",
         "utter_history_year_without_events",

@@ -209,7 +209,7 @@ def test_failure_responses_are_domain_responses_that_admit_failure():
     responses = domain["responses"]
     assert FAILURE_RESPONSES <= set(responses)
     assert "utter_out_of_scope" not in FAILURE_RESPONSES
-    assert {"utter_default", "utter_dont_know", "utter_unknown_name"} <= FAILURE_RESPONSES
+    assert {"utter_default", "utter_dont_know", "utter_unknown_name", "utter_missing_fact"} <= FAILURE_RESPONSES
     # every "unknown"/"not understood" response counts, except the form's validation messages
     assert not {r for r in FAILURE_RESPONSES if r.startswith("utter_invalid_")}
     admits = {r for r in responses if (r.endswith("_unknown") or "not_understood" in r or "unknown_for" in r)}
