@@ -29,6 +29,7 @@ from knowledge.linker import (
     is_japanese_alias,
     normalise,
 )
+from knowledge.normalize import KANJI_LETTERS
 from knowledge.records import JapaneseName, Leader, Local, Organisation, RelatedOrganisation
 
 __all__ = [
@@ -370,7 +371,7 @@ _HONORIFICS = ("さん", "様", "さま", "氏", "くん", "君", "ちゃん")
 # cannot tell (3 or 5 characters): read from the romanised family name in the brochure
 # (YASUKOCHI 安河内, INOUE 井上, TAKIMOTO 瀧本/滝本).
 _FAMILY_NAME_LENGTHS: dict[str, int] = {"安河内賢弘": 3, "井上久美枝": 2, "瀧本司": 2, "滝本司": 2}
-_KANJI = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KANJI = KANJI_LETTERS
 _KANJI_THEN_KANA = re.compile(f"([{_KANJI}]+)[\u3041-\u309f]+")
 _FOUR_KANJI = re.compile(f"[{_KANJI}]{{4}}")
 

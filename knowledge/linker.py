@@ -30,7 +30,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional
 
-from knowledge.normalize import normalise_with_offsets
+from knowledge.normalize import KANJI_LETTERS, normalise_with_offsets
 
 if TYPE_CHECKING:  # spaCy is imported lazily: importing it pulls in thinc (and TensorFlow).
     from spacy.tokens import Doc, Token
@@ -109,7 +109,7 @@ READING_ENTITIES: frozenset[str] = frozenset({"organisation", "related_org"})
 _MIN_READING_KANA = 5
 # How many of Sudachi's words one name may span (電機/連合, 全/水道).
 _MAX_READING_WORDS = 4
-_KANJI = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANJI = re.compile(f"[{KANJI_LETTERS}]")
 _LATIN = re.compile("[A-Za-zＡ-Ｚａ-ｚ]")
 
 _FUZZY_MAX_TOKENS = 3

@@ -182,6 +182,9 @@ JAPANESE_LETTERS = (
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
     "\U00020000-\U0003134f"
 )
+#: Kanji (with the repetition mark 々), for a regex character class: the part of a Japanese name
+#: that an input method converts, and that readings and family names are split on.
+KANJI_LETTERS = "\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: Japanese punctuation and marks (、。「」『』〜 and the letters 々〆〇 among them).
 JAPANESE_MARKS = "\u3001-\u303f"
 #: One Japanese letter: ``JAPANESE_LETTER.search(text)`` tells whether text has any,
