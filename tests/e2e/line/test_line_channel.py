@@ -137,16 +137,29 @@ def test_a_long_answer_fills_one_reply_and_the_rest_is_pushed(line: LineWebhook,
     assert re.fullmatch(r"[0-9a-f-]{36}", push.headers["x-line-retry-key"])
 
 
-def test_a_sticker_gets_the_domains_answer_about_media(
+def test_a_sticker_gets_the_domains_answer_about_media_in_the_conversations_language(
     line: LineWebhook, api: LineStandIn, domain_responses: Dict[str, Any]
 ) -> None:
+    # A sticker opening a conversation: nothing to read, so the channel's language (Japanese
+    # on LINE) decides, set by action_session_start from the message's metadata.
     sticker = line.sticker(line.user())
     line.post([sticker])
 
-    media = domain_responses["utter_media_not_supported"][0]
+    media = japanese(domain_responses, "utter_media_not_supported")
     reply = reply_to(api, sticker)
     assert reply.texts == [media["text"]]
     assert [a["data"] for a in quick_replies(reply.messages[-1])] == [b["payload"] for b in media["buttons"]]
+
+    # After a question in English, the same sticker is answered in English.
+    worker = line.user()
+    question = line.text("who is the president of rengo?", worker)
+    line.post([question])
+    assert any("Tomoko YOSHINO" in text for text in reply_to(api, question).texts)
+    sticker = line.sticker(worker)
+    line.post([sticker])
+    english = domain_responses["utter_media_not_supported"][0]
+    assert not english.get("condition")
+    assert reply_to(api, sticker).texts == [english["text"]]
 
 
 def test_groups_and_rooms_are_answered_and_pushed_to_as_a_whole(
