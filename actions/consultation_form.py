@@ -100,6 +100,15 @@ _YES = re.compile(
     r"^\s*(はい|ええ|うん|同意します|同意する|同意です|お願いします|おねがいします|了解|オーケー|オッケー)",
     re.IGNORECASE,
 )
+# Consent to store a request must be explicit: an answer that hesitates is asked again, however
+# the classifier read it ("hmm maybe" has been read as affirm).
+_HESITANT = re.compile(
+    r"\b(maybe|perhaps|possibly|probably|not sure|unsure|i guess|i suppose|dunno|idk|"
+    r"(i )?don'?t know|let me think|hm+|um+|uh+)\b|"
+    r"多分|たぶん|かも|かな[あぁ]?\s*[?？]?\s*$|迷って|迷う|悩|わから|分から|わかん|どうしよう|どうかな|"
+    r"考え(させ|ます|中|てから)|うーん|うーむ|んー",
+    re.IGNORECASE,
+)
 _NO = re.compile(
     r"^\s*(no|n|nope|don'?t|do not)\b|^\s*(いいえ|いや|同意しない|同意しません|やめておきます|結構です)",
     re.IGNORECASE,
@@ -315,6 +324,8 @@ class ValidateConsultationForm(FormValidationAction):
                 return {}
             return {CONTACT_VALUE: text}
         if requested == CONSENT:
+            if _HESITANT.search(text):
+                return {}  # asked again: only a clear yes stores anything
             if intent == "affirm" or _YES.match(text):
                 return {CONSENT: True}
             if intent == "deny" or _NO.match(text):

@@ -214,6 +214,23 @@ def test_a_short_vague_reply_is_asked_again_not_taken_for_a_side_question(kb, do
     assert form.responses == ["utter_not_understood_consult_consent"]
 
 
+@pytest.mark.parametrize("reply", ["hmm maybe", "yes maybe", "ok i guess", "i don't know", "sure, probably",
+                                   "うーん", "たぶん大丈夫", "はい、かな？", "迷ってます", "ちょっと考えさせて"])
+def test_a_hesitant_answer_to_the_consent_question_stores_nothing_even_read_as_affirm(kb, domain, reply):
+    # The classifier has read "hmm maybe" as affirm (0.9); consent must be a clear yes.
+    form = Form(kb, domain, **filled(consult_consent=None, requested_slot="consult_consent"))
+    form.reply(reply, "affirm", confidence=0.9)
+    assert form.responses == ["utter_not_understood_consult_consent"]
+    assert form.slots["consult_consent"] is None and form.requested == "consult_consent"
+
+
+@pytest.mark.parametrize("reply", ["yes", "yes please", "sure", "ok", "はい", "はい、お願いします", "同意します"])
+def test_a_clear_yes_is_consent(kb, domain, reply):
+    form = Form(kb, domain, **filled(consult_consent=None, requested_slot="consult_consent"))
+    form.reply(reply, "affirm", confidence=0.9)
+    assert form.slots["consult_consent"] is True
+
+
 @pytest.mark.parametrize("requested, reply", [
     ("consult_topic", "hmm well"),
     ("consult_contact_method", "carrier pigeon"),
