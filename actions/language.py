@@ -18,11 +18,10 @@ import re
 import unicodedata
 from typing import Dict, Iterable, Optional, Sequence, Tuple
 
+from bot.languages import LANGUAGES
 from knowledge.normalize import month_span
 from knowledge.queries import KnowledgeBase
 from knowledge.records import HistoryEvent, JapaneseName, Leader, Organisation
-
-LANGUAGES = ("en", "ja")
 
 
 def _same(a: str, b: str) -> bool:

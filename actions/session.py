@@ -15,24 +15,17 @@ slot empty, as before.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.language import LANGUAGES
+from bot.languages import channel_language
 
 # Rasa puts the first message's metadata into this slot before running the action.
 SESSION_METADATA_SLOT = "session_started_metadata"
 
-
-def channel_language(metadata: Any) -> Optional[str]:
-    """The ``language`` a channel put into a message's metadata, when it is one we answer in."""
-    if not isinstance(metadata, dict):
-        return None
-    language = metadata.get("language")
-    return language if language in LANGUAGES else None
 
 
 class ActionSessionStart(Action):

@@ -45,10 +45,10 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.languages import channel_language
 from bot.nlu.explicit_requests import corrected_intent
 from knowledge.normalize import JAPANESE_LETTER
 
-LANGUAGES = ("en", "ja")
 LANGUAGE_ENTITY = "language"
 SWITCH_INTENT = "switch_language"
 
@@ -129,16 +129,6 @@ def detect_language(text: str, name_spans: Iterable[Tuple[int, int]] = ()) -> Op
     return "ja" if japanese * _JAPANESE_WEIGHT > latin else "en"
 
 
-def _channel_language(message: Message) -> Optional[str]:
-    metadata = message.get("metadata") or {}
-    language = metadata.get("language") if isinstance(metadata, dict) else None
-    if isinstance(language, str):
-        language = language.strip().lower()[:2]
-        if language in LANGUAGES:
-            return language
-    return None
-
-
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
@@ -172,7 +162,7 @@ class LanguageDetector(GraphComponent):
             language: Optional[str] = requested
         else:
             spans = [(e["start"], e["end"]) for e in entities if "start" in e and "end" in e]
-            language = detect_language(text, spans) or _channel_language(message)
+            language = detect_language(text, spans) or channel_language(message.get("metadata"))
         if language is None:
             return
         entity = {

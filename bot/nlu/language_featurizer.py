@@ -34,7 +34,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.language import LANGUAGES, detect_language
+from bot.languages import LANGUAGES
+from bot.nlu.language import detect_language
 
 
 def language_vector(text: Optional[str]) -> np.ndarray:

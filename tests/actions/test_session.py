@@ -3,7 +3,7 @@ import asyncio
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.session import ActionSessionStart, channel_language
+from actions.session import ActionSessionStart
 from tests.support import make_tracker
 
 
@@ -24,7 +24,6 @@ def test_without_a_known_language_the_slot_stays_empty():
         assert [e["event"] for e in start(metadata)] == ["session_started", "action"], metadata
 
 
-def test_channel_language_reads_only_the_languages_we_answer_in():
-    assert channel_language({"language": "en"}) == "en"
-    assert channel_language({"language": "JA"}) is None
-    assert channel_language(["ja"]) is None
+def test_a_page_language_with_a_region_still_names_the_language():
+    events = start({"language": "ja-JP"})
+    assert ("language", "ja") in [(e.get("name"), e.get("value")) for e in events if e["event"] == "slot"]
