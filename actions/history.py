@@ -46,12 +46,31 @@ def answer_event(turn: Turn) -> bool:
     return True
 
 
+def _asks_for_an_office_holder(turn: Turn, years: List[str]) -> bool:
+    """A role or person named with a year that none of the year's events mention.
+
+    "the ITUC President in 2022" is an event of 2022 and stays a history answer; "the president in
+    1995" is not, so it asks who held the office then (dispatch.ORDER puts leadership first for the
+    same reason)."""
+    offices = [*turn.all("role"), *turn.all("person")]
+    if not offices:
+        return False
+    texts = [e.text.casefold() for year in years for e in turn.kb.history(year=int(year))]
+    return not any(office.casefold() in text for office in offices for text in texts)
+
+
 class ActionAnswerHistory(KnowledgeAction):
     action_name = "action_answer_history"
     handles = frozenset({"year"})
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         years = turn.all("year")
+        if years and _asks_for_an_office_holder(turn, years):
+            from actions.leadership import ActionAnswerLeadership
+
+            # 「1995年の会長は誰」: the leadership answer says it knows no past officers; the
+            # year's events alone would look like an answer to "who".
+            return ActionAnswerLeadership(turn.kb).respond(turn)
         if years:
             for year in years[:3]:
                 answer_year(turn, int(year))

@@ -50,3 +50,18 @@ def test_near_ties_are_shown_together(run_action):
     run = run_action(ActionAnswerHistory, "when was rengo inaugurated, unifying private and public sector unions",
                      "ask_history")
     assert "1987" in run.text and "November 1989" in run.text
+
+
+def test_an_office_in_a_year_is_a_question_about_past_officers(run_action):
+    # the classifier read 「1995年の会長は誰だった？」 as a history question (fourth-round model)
+    for text, language in (("1995年の会長は誰だった？", "ja"), ("president in 1995?", "en")):
+        run = run_action(ActionAnswerHistory, text, "ask_history", entities={"year": "1995", "role": "President"},
+                         slots={"language": language})
+        assert run.responses == ["utter_leadership_no_history"], text
+        assert "ILEC" not in run.text and "Hanshin" not in run.text
+
+
+def test_an_office_the_years_events_name_stays_history(run_action):
+    run = run_action(ActionAnswerHistory, "2022年のITUC会長", "ask_history", entities={"year": "2022", "role": "President"})
+    assert "ITUC President" in run.text
+    assert run.responses == ["utter_history_events"]
