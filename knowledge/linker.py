@@ -110,6 +110,14 @@ _MIN_READING_KANA = 5
 # How many of Sudachi's words one name may span (電機/連合, 全/水道).
 _MAX_READING_WORDS = 4
 _KANJI = re.compile(f"[{KANJI_LETTERS}]")
+# A name's reading runs its words together, and a word ending in チ, ツ, キ or ク before a k-, s-,
+# t- or p-sound is then spoken with a small ッ (日 ニチ + 教組 キョウソ is ニッキョウソ, 日教組);
+# Sudachi reads a homophone's kanji word by word, so both sides are compared with it folded.
+_GEMINATES = re.compile("[チツキク](?=[カキクケコサシスセソタチツテトパピプペポ])")
+
+
+def _fold_gemination(kana: str) -> str:
+    return _GEMINATES.sub("ッ", kana)
 _LATIN = re.compile("[A-Za-zＡ-Ｚａ-ｚ]")
 
 _FUZZY_MAX_TOKENS = 3
@@ -687,7 +695,7 @@ class EntityLinker:
 
             values: dict[str, set[tuple[str, str]]] = defaultdict(set)
             for entry in self._reading_sources:
-                kana = reading(entry.text)
+                kana = _fold_gemination(reading(entry.text))
                 if len(kana) >= _MIN_READING_KANA:
                     values[kana].add((entry.entity, entry.value))
             self._by_reading = {
@@ -715,7 +723,7 @@ class EntityLinker:
             kana = ""
             for last in words[i : i + _MAX_READING_WORDS]:
                 kana += last.kana
-                alias = by_reading.get(kana)
+                alias = by_reading.get(_fold_gemination(kana))
                 if alias is None:
                     continue
                 start, end = first.start, last.end

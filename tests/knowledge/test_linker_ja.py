@@ -257,6 +257,8 @@ def test_organisations_by_their_kana_reading(kb: KnowledgeBase, kb_linker: Entit
         ("自動社総連", [("organisation", "JIDOSHA SOREN")]),
         ("航空連号について", [("organisation", "KOKU RENGO")]),  # 航空 alone is an industry
         ("電力双連", [("organisation", "DENRYOKU SOREN")]),
+        # read word by word 日教祖 is ニチ・キョウソ; spoken as one name it is ニッキョウソ (日教組)
+        ("日教祖について教えて", [("organisation", "NIKKYOSO")]),
         # the right kanji stay exact matches; words that merely contain part of a name do not
         ("電機連合の会長", [("organisation", "DENKI RENGO"), ("role", "President")]),
         ("電気の仕事をしています", []),
