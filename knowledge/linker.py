@@ -297,6 +297,54 @@ _POLICY_AREA = re.compile(
     rf"(?P<a>[1-4]|one|two|three|four)\b"
     rf"|\b(?P<ao>first|second|third|fourth|1st|2nd|3rd|4th)\s+areas?\s+(?:for|of)\s+advancement\b"
 )
+# The same references written in Japanese, on the normalised text (digits are ASCII and set off
+# by spaces, Ⅳ is "iv"): 橋2, ブリッジⅡ, 第2の橋, 2つ目の橋; 重点分野1, 推進分野の4番目;
+# 行動指針の第3条, 第２条; 2011年3月. A count is no reference: 5つの橋 is "the five bridges",
+# 3つの重点分野 "the three priority areas", so a number before the noun needs 第 or 目/番.
+_JA_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
+_JA_NUM = r"(?<!\d)(?P<{0}>vii|vi|iv|v|iii|ii|i|[1-7]|[一二三四五六七])(?![\da-z])"
+_JA_ORDINAL = r"\s*(?:つ\s*目|つ\s*め|番\s*目)"
+# ...and a number straight after the noun is no count either (原則の三つ, 行動指針の一番大事な).
+_NOT_A_COUNT = r"(?!\s*(?:つ(?!\s*[目め])|項目|条件))(?!(?<=一)\s*番(?!\s*目))"
+
+
+def _ja_reference(noun: str, group: str) -> str:
+    """``noun`` followed by its number (橋2, 橋の3つ目, 橋の第2), or numbered first (第2の橋)."""
+    after, first, counted = (_JA_NUM.format(group + suffix) for suffix in ("", "b", "c"))
+    return (
+        rf"(?:{noun})\s*(?:の\s*)?(?:第\s*)?{after}(?:{_JA_ORDINAL}|\s*[条項](?!件)|{_NOT_A_COUNT})"
+        rf"|(?:第\s*{first}(?:{_JA_ORDINAL})?|{counted}{_JA_ORDINAL})\s*の?\s*(?:{noun})"
+    )
+
+
+# 橋 not inside another word (石橋, 歩道橋), except as 架け橋.
+_JA_BRIDGE = re.compile(_ja_reference(r"架け橋|かけはし|ブリッジ|(?<![\u4e00-\u9fff])橋", "n"))
+_JA_FOUNDATION = re.compile(r"土台")
+_JA_VISION_CONTEXT = re.compile(r"橋|ブリッジ|ビジョン|安心社会")
+_JA_PRIORITY = re.compile(_ja_reference("重点分野", "n"))
+_JA_ADVANCEMENT = re.compile(_ja_reference("推進分野", "n"))
+# An article needs the principles named (行動指針, 原則, 綱領) or a bare 第N条 / N条 in a message
+# about no law, rule, contract or the mission (労働基準法第5条 is not the fifth principle; 全7条
+# is all of them, 2条件 two conditions).
+_JA_ARTICLE_NAMED = re.compile(_ja_reference("行動指針|原則|綱領", "n"))
+_JA_ARTICLE = re.compile(r"(?<!全)(?<!全 )(?:第\s*)?" + _JA_NUM.format("n") + r"\s*条(?!件)")
+_JA_LAW = re.compile(r"法|規則|規程|契約|協約|協定|使命|ミッション")
+_JA_MONTH = re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])\s*月")
+_MONTH_BY_NUMBER = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)
+
+
+def _ja_number(match: re.Match[str]) -> int:
+    token = next(value for name, value in match.groupdict().items() if name.startswith("n") and value)
+    if token in _JA_NUMBERS:
+        return _JA_NUMBERS[token]
+    if token.isdigit():
+        return int(token)
+    return {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7}[token]
+
+
 _MONTHS = {
     "january": "January", "february": "February", "march": "March", "april": "April",
     "may": "May", "june": "June", "july": "July", "august": "August",
@@ -373,6 +421,34 @@ def _pattern_candidates(norm: _Normalised, original: str) -> list[_Candidate]:
         if word in _AMBIGUOUS_MONTHS and not _month_ok(norm, original, m):
             continue
         add("month", _MONTHS[word], m)
+    found += _japanese_pattern_candidates(text)
+    return found
+
+
+def _japanese_pattern_candidates(text: str) -> list[_Candidate]:
+    """Bridges, policy areas, principle articles and months written the Japanese way."""
+    found: list[_Candidate] = []
+
+    def add(entity: str, value: str, match: re.Match[str]) -> None:
+        found.append(_Candidate(entity, value, match.start(), match.end()))
+
+    for m in _JA_BRIDGE.finditer(text):
+        if _ja_number(m) <= 5:
+            add("bridge", _ROMAN_BY_NUMBER[_ja_number(m)], m)
+    if _JA_VISION_CONTEXT.search(text):
+        for m in _JA_FOUNDATION.finditer(text):
+            add("bridge", "Foundation", m)
+    for pattern, kind, last in ((_JA_PRIORITY, "priority", 3), (_JA_ADVANCEMENT, "advancement", 4)):
+        for m in pattern.finditer(text):
+            if _ja_number(m) <= last:
+                add("policy_area", f"{kind}-{_ja_number(m)}", m)
+    articles = list(_JA_ARTICLE_NAMED.finditer(text))
+    if not _JA_LAW.search(text):
+        articles += _JA_ARTICLE.finditer(text)
+    for m in articles:
+        add("article", str(_ja_number(m)), m)
+    for m in _JA_MONTH.finditer(text):
+        add("month", _MONTH_BY_NUMBER[int(m.group("m")) - 1], m)
     return found
 
 

@@ -475,3 +475,54 @@ def test_japanese_linking_is_fast(kb_linker: EntityLinker) -> None:
         for sentence in sentences:
             kb_linker.link(sentence)
     assert (time.perf_counter() - started) / (runs * len(sentences)) < 0.005
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # bridges of the vision: after the word, or numbered before it with 第 or 目
+        ("ブリッジⅡの内容は？", [("bridge", "II")]),
+        ("橋Ⅳ", [("bridge", "IV")]),
+        ("橋5について教えて", [("bridge", "V")]),
+        ("第4の橋", [("bridge", "IV")]),
+        ("第二の架け橋", [("bridge", "II")]),
+        ("3つ目の橋って何", [("bridge", "III")]),
+        ("橋の2つ目", [("bridge", "II")]),
+        ("安心社会を支える土台", [("bridge", "Foundation")]),
+        # policy areas, with their ranges (3 priority, 4 advancement)
+        ("重点分野1に関係するSDGs", [("policy_area", "priority-1")]),
+        ("重点分野の３つ目", [("policy_area", "priority-3")]),
+        ("推進分野の4番目は何ですか", [("policy_area", "advancement-4")]),
+        ("推進分野の2番", [("policy_area", "advancement-2")]),
+        ("重点分野4", []),
+        # principle articles: named, or a bare 第N条 in a message about no law or contract
+        ("行動指針の第4条", [("article", "4")]),
+        ("原則２わ", [("article", "2")]),
+        ("第五条を教えて", [("article", "5")]),
+        ("6条って個人情報の話？", [("article", "6")]),
+        # months after a year, and alone
+        ("2011年3月に何があった？", [("year", "2011"), ("month", "March")]),
+        ("２０２０年１０月の出来事は？", [("year", "2020"), ("month", "October")]),
+    ],
+)
+def test_numbered_references_written_in_japanese(kb_linker: EntityLinker, text: str, expected: list) -> None:
+    assert real(kb_linker, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5つの橋って何ですか",  # a count: all five bridges
+        "3つの重点分野",
+        "原則の三つ",
+        "行動指針の一番大事なこと",  # 一番 is "most"
+        "全7条を一覧で",  # all seven articles
+        "労働基準法第5条について",  # a law's article, not a principle
+        "使命の第2条",
+        "2条件を満たすと",
+        "石橋1丁目の事務所",  # 橋 inside a place name
+        "残業代が3か月も払われていません",  # a duration, not a month
+    ],
+)
+def test_japanese_counts_and_other_numbers_are_no_references(kb_linker: EntityLinker, text: str) -> None:
+    assert real(kb_linker, text) == []
