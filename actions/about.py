@@ -93,6 +93,12 @@ class ActionAnswerPresidentMessage(KnowledgeAction):
     ignores = frozenset({"role", "industry"})
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        author = _fact(turn, "president")
+        if any(person != author for person in turn.all("person")):
+            from actions.leadership import ActionAnswerLeadership
+
+            # 「壬生守也さんって何してる人？」 read as the message: only the president wrote it.
+            return ActionAnswerLeadership(turn.kb).respond(turn)
         turn.say(
             "utter_president_message",
             message=turn.kb.president_message().text,

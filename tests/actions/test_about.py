@@ -154,6 +154,14 @@ def test_a_back_reference_reaches_the_previous_person_whatever_the_intent(run_ac
     assert "Tomoko YOSHINO is President of RENGO, from JAM" in run.text
 
 
+def test_another_leader_named_with_the_message_intent_gets_who_they_are(run_action):
+    # 「みぶ もりや さんって何してる人？」 was classified ask_president_message (fourth-round model)
+    run = run_action(ActionAnswerPresidentMessage, "みぶ もりや さんって何してる人？", "ask_president_message",
+                     entities={"person": "Moriya MIBU"}, slots={"language": "ja"})
+    assert run.responses == ["utter_leader"]
+    assert "MIBU" in run.text and "COVID-19" not in run.text
+
+
 def test_president_message_about_a_topic(run_action):
     run = run_action(ActionAnswerPresidentMessage, "what does yoshino say about deflation",
                      "ask_president_message", entities={"person": "Tomoko YOSHINO"})
