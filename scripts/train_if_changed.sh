@@ -10,7 +10,7 @@ if [ -f "$MODEL" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$fingerprint" ]; then
   echo "==> model up to date ($MODEL)"
   exit 0
 fi
-echo "==> training the model (config, domain or data changed; about forty minutes on 2 cores)"
+echo "==> training the model (config, domain or data changed; about 45 minutes on 2 cores)"
 mkdir -p models
 start=$(date +%s)
 .venv/bin/rasa train --fixed-model-name rengo --out models --quiet

@@ -1,12 +1,13 @@
 """The language of a message as a feature for the intent classifier.
 
-One DIETClassifier reads English and Japanese. Their words and character n-grams hardly
-overlap, but everything else is shared: the transformer, the lexical features (first word, last
-word, lower case ...) and, above all, what the classifier falls back on when a message's words
-are new to it ("howdy", "tysm"). With thousands of Japanese examples, such English messages
-were pulled towards the intents with the most Japanese examples, and the English held-out
-score fell. Telling the classifier the language of every message lets it learn each language's
-intents on their own terms.
+When one DIETClassifier read English and Japanese, their words and character n-grams hardly
+overlapped, but everything else was shared: the transformer, the lexical features (first word,
+last word, lower case ...) and, above all, what the classifier falls back on when a message's
+words are new to it ("howdy", "tysm"). With thousands of Japanese examples, such English
+messages were pulled towards the intents with the most Japanese examples, and the English
+held-out score fell; this feature told the classifier the language of every message. Each
+language now has a classifier of its own (bot/nlu/language_diet.py), where the feature is
+nearly constant; it stays because the trained classifiers were measured with it.
 
 The feature is two columns, ``en`` and ``ja``, from the script of the text
 (:func:`bot.nlu.language.detect_language`: a Japanese letter weighs twice a Latin one); a
@@ -15,7 +16,7 @@ its message's language (sequence features) and so does the sentence.
 
     - name: bot.nlu.language_featurizer.LanguageFeaturizer
 
-after the tokenizer, before DIETClassifier. Nothing is learned: the component only computes.
+after the tokenizer, before the classifiers. Nothing is learned: the component only computes.
 """
 from __future__ import annotations
 
