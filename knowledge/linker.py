@@ -271,6 +271,7 @@ def _deletes(word: str, depth: int) -> set[str]:
 
 _ROMAN = {"i": "I", "ii": "II", "iii": "III", "iv": "IV", "v": "V"}
 _ROMAN_BY_NUMBER = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V"}
+_ROMAN_NUMBERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7}  # Ⅶ of 行動指針Ⅶ
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -328,7 +329,7 @@ _JA_ADVANCEMENT = re.compile(_ja_reference("推進分野", "n"))
 # is all of them, 2条件 two conditions).
 _JA_ARTICLE_NAMED = re.compile(_ja_reference("行動指針|原則|綱領", "n"))
 _JA_ARTICLE = re.compile(r"(?<!全)(?<!全 )(?:第\s*)?" + _JA_NUM.format("n") + r"\s*条(?!件)")
-_JA_LAW = re.compile(r"法|規則|規程|契約|協約|協定|使命|ミッション")
+_JA_OTHER_ARTICLES = re.compile(r"法|規則|規程|契約|協約|協定|使命|ミッション")
 _JA_MONTH = re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])\s*月")
 _MONTH_BY_NUMBER = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -342,7 +343,7 @@ def _ja_number(match: re.Match[str]) -> int:
         return _JA_NUMBERS[token]
     if token.isdigit():
         return int(token)
-    return {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7}[token]
+    return _ROMAN_NUMBERS[token]
 
 
 _MONTHS = {
@@ -443,7 +444,7 @@ def _japanese_pattern_candidates(text: str) -> list[_Candidate]:
             if _ja_number(m) <= last:
                 add("policy_area", f"{kind}-{_ja_number(m)}", m)
     articles = list(_JA_ARTICLE_NAMED.finditer(text))
-    if not _JA_LAW.search(text):
+    if not _JA_OTHER_ARTICLES.search(text):
         articles += _JA_ARTICLE.finditer(text)
     for m in articles:
         add("article", str(_ja_number(m)), m)
