@@ -95,10 +95,11 @@ class ActionAnswerPresidentMessage(KnowledgeAction):
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         author = _fact(turn, "president")
         if any(person != author for person in turn.all("person")):
-            from actions.leadership import ActionAnswerLeadership
+            from actions.dispatch import answer_by_entity
 
-            # 「壬生守也さんって何してる人？」 read as the message: only the president wrote it.
-            return ActionAnswerLeadership(turn.kb).respond(turn)
+            # 「壬生守也さんって何してる人？」 read as the message: only the president wrote it, so
+            # the person is answered as any named person is (leadership).
+            return answer_by_entity(turn)
         turn.say(
             "utter_president_message",
             message=turn.kb.president_message().text,

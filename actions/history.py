@@ -66,11 +66,11 @@ class ActionAnswerHistory(KnowledgeAction):
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         years = turn.all("year")
         if years and _asks_for_an_office_holder(turn, years):
-            from actions.leadership import ActionAnswerLeadership
+            from actions.dispatch import answer_by_entity
 
-            # 「1995年の会長は誰」: the leadership answer says it knows no past officers; the
-            # year's events alone would look like an answer to "who".
-            return ActionAnswerLeadership(turn.kb).respond(turn)
+            # 「1995年の会長は誰」: answered by what it names, the role first (leadership, which says
+            # it knows no past officers); the year's events would look like an answer to "who".
+            return answer_by_entity(turn)
         if years:
             for year in years[:3]:
                 answer_year(turn, int(year))

@@ -27,7 +27,6 @@ from bot.languages import channel_language
 SESSION_METADATA_SLOT = "session_started_metadata"
 
 
-
 class ActionSessionStart(Action):
     def name(self) -> Text:
         return "action_session_start"

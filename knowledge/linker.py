@@ -30,7 +30,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Optional
 
-from knowledge.normalize import KANJI_LETTERS, normalise_with_offsets
+from knowledge.normalize import KANJI_LETTERS, MONTHS, normalise_with_offsets
 
 if TYPE_CHECKING:  # spaCy is imported lazily: importing it pulls in thinc (and TensorFlow).
     from spacy.tokens import Doc, Token
@@ -114,10 +114,6 @@ _KANJI = re.compile(f"[{KANJI_LETTERS}]")
 # t- or p-sound is then spoken with a small ッ (日 ニチ + 教組 キョウソ is ニッキョウソ, 日教組);
 # Sudachi reads a homophone's kanji word by word, so both sides are compared with it folded.
 _GEMINATES = re.compile("[チツキク](?=[カキクケコサシスセソタチツテトパピプペポ])")
-
-
-def _fold_gemination(kana: str) -> str:
-    return _GEMINATES.sub("ッ", kana)
 _LATIN = re.compile("[A-Za-zＡ-Ｚａ-ｚ]")
 
 _FUZZY_MAX_TOKENS = 3
@@ -131,6 +127,11 @@ def _max_distance(length: int) -> int:
     if length < _MIN_FUZZY_CHARS:
         return 0
     return 1 if length <= 8 else 2
+
+
+def _fold_gemination(kana: str) -> str:
+    """A reading with チ/ツ/キ/ク before a k-, s-, t- or p-sound spoken as ッ (see _GEMINATES)."""
+    return _GEMINATES.sub("ッ", kana)
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -331,10 +332,6 @@ _JA_ARTICLE_NAMED = re.compile(_ja_reference("行動指針|原則|綱領", "n"))
 _JA_ARTICLE = re.compile(r"(?<!全)(?<!全 )(?:第\s*)?" + _JA_NUM.format("n") + r"\s*条(?!件)")
 _JA_OTHER_ARTICLES = re.compile(r"法|規則|規程|契約|協約|協定|使命|ミッション")
 _JA_MONTH = re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])\s*月")
-_MONTH_BY_NUMBER = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-)
 
 
 def _ja_number(match: re.Match[str]) -> int:
@@ -434,22 +431,24 @@ def _japanese_pattern_candidates(text: str) -> list[_Candidate]:
         found.append(_Candidate(entity, value, match.start(), match.end()))
 
     for m in _JA_BRIDGE.finditer(text):
-        if _ja_number(m) <= 5:
-            add("bridge", _ROMAN_BY_NUMBER[_ja_number(m)], m)
+        number = _ja_number(m)
+        if number in _ROMAN_BY_NUMBER:  # five bridges
+            add("bridge", _ROMAN_BY_NUMBER[number], m)
     if _JA_VISION_CONTEXT.search(text):
         for m in _JA_FOUNDATION.finditer(text):
             add("bridge", "Foundation", m)
     for pattern, kind, last in ((_JA_PRIORITY, "priority", 3), (_JA_ADVANCEMENT, "advancement", 4)):
         for m in pattern.finditer(text):
-            if _ja_number(m) <= last:
-                add("policy_area", f"{kind}-{_ja_number(m)}", m)
+            number = _ja_number(m)
+            if number <= last:
+                add("policy_area", f"{kind}-{number}", m)
     articles = list(_JA_ARTICLE_NAMED.finditer(text))
     if not _JA_OTHER_ARTICLES.search(text):
         articles += _JA_ARTICLE.finditer(text)
     for m in articles:
         add("article", str(_ja_number(m)), m)
     for m in _JA_MONTH.finditer(text):
-        add("month", _MONTH_BY_NUMBER[int(m.group("m")) - 1], m)
+        add("month", MONTHS[int(m.group("m")) - 1], m)
     return found
 
 
