@@ -22,7 +22,7 @@ widget's page or toggle), else to English; such examples in the training data ar
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -38,16 +38,10 @@ LANGUAGE = "language"
 DEFAULT_LANGUAGE = "en"
 
 
-def written_in(text: Optional[str]) -> Optional[str]:
-    """The language the script of ``text`` decides, or None when it decides nothing."""
-    language = detect_language(text or "")
-    return language if language in LANGUAGES else None
-
-
 def classifier_language(message: Message) -> str:
     """Which language's classifier reads ``message`` at prediction time."""
     return (
-        written_in(message.get(TEXT))
+        detect_language(message.get(TEXT) or "")
         or channel_language(message.get("metadata"))
         or DEFAULT_LANGUAGE
     )
@@ -58,7 +52,7 @@ def examples_for(training_data: TrainingData, language: str) -> TrainingData:
     examples = [
         example
         for example in training_data.training_examples
-        if written_in(example.get(TEXT)) in (language, None)
+        if detect_language(example.get(TEXT) or "") in (language, None)
     ]
     return TrainingData(
         training_examples=examples,
