@@ -52,6 +52,12 @@ _ATTRIBUTES: Tuple[Tuple[str, "re.Pattern[str]", "re.Pattern[str]"], ...] = tupl
         ("age",
          r"\bhow\s+old\b|\bages?d?\b|\byears?\s+old\b",
          r"何歳|なんさい|年齢|歳|年令|(?:は|って)(?:今|いま)?(?:お)?いくつ"),
+        ("members",
+         r"\bhow\s+many\s+(?:union\s+)?members\b|\bnumber\s+of\s+(?:union\s+)?members\b"
+         r"|\bmember(?:ship)?\s+(?:size|figures?|numbers?|count|total)\b|\bhow\s+(?:big|large)\s+is\b",
+         r"(?:組合員|会員|メンバー|加盟者)の?(?:数|人数)|人数|規模"
+         r"|(?:組合員|会員|メンバー)(?:は|って|が)?(?:何人|なんにん|何名|どのくらい|どれくらい|どのぐらい|どれぐらい)"
+         r"|何人(?:くらい|ぐらい)?(?:いる|います|いるの|の組合員|の会員)"),
         ("fee",
          r"\b(?:membership|joining|union|affiliation)\s+(?:fees?|dues|costs?)\b|\bdues\b|\bfees?\b",
          r"会費|組合費|加盟費|入会金|分担金"),
@@ -73,7 +79,8 @@ _ATTRIBUTES: Tuple[Tuple[str, "re.Pattern[str]", "re.Pattern[str]"], ...] = tupl
 
 # What each kind of subject never has in the knowledge base. A person's "address" is their home.
 _MISSING_FOR_PEOPLE = frozenset({"age", "birthday", "birthplace", "salary", "home", "address", "phone", "email", "fax"})
-_MISSING_FOR_BODIES = frozenset({"phone", "email", "fax", "address", "website"})
+# No body's member count either: the brochure gives only RENGO's own (about seven million).
+_MISSING_FOR_BODIES = frozenset({"phone", "email", "fax", "address", "website", "members"})
 # An affiliate's age or birth is its founding, which the brochure does not give for affiliates.
 _FOUNDING = frozenset({"age", "birthday"})
 _BODIES = frozenset({"prefecture", "organisation", "related_org"})
@@ -119,6 +126,7 @@ _LABELS = {
     "fax": "utter_fact_label_fax",
     "website": "utter_fact_label_website",
     "fee": "utter_fact_label_fee",
+    "members": "utter_fact_label_members",
 }
 
 
@@ -181,6 +189,8 @@ def missing_fact(turn: Turn) -> Optional[MissingFact]:
         return None
     if attribute not in _MISSING_FOR_BODIES or _ROUTE_WORDS.search(text):
         return None
+    if attribute == "members" and "role" in turn.named():
+        return None  # 「JAMの副会長は何人」 counts officers, which the leadership answer gives
     prefectures = [p for p in turn.all("prefecture") if turn.kb.local(p)]
     if prefectures:
         return MissingFact(attribute, "prefecture", tuple(prefectures))
@@ -206,8 +216,8 @@ def answer_missing_fact(turn: Turn) -> Optional[List[Dict[Text, Any]]]:
         return None
     if found.subject == "rengo":
         return _answer_rengo_contact(turn, found)
-    if found.attribute == "founding":
-        return _answer_affiliate_founding(turn, found)
+    if found.subject == "organisation" and found.attribute in _UNKNOWN_FOR_AFFILIATES:
+        return _answer_affiliate_unknown(turn, found)
     label = turn.label(_LABELS[found.attribute]) or found.attribute
     turn.say("utter_missing_fact", attribute=label, subject=_subject(turn, found))
     return _offer_a_route(turn, found)
@@ -272,12 +282,20 @@ def _offer_a_route(turn: Turn, found: MissingFact) -> List[Dict[Text, Any]]:
     return about("related_org", related_org=described[-1]) if described else about(None)
 
 
-def _answer_affiliate_founding(turn: Turn, found: MissingFact) -> List[Dict[Text, Any]]:
-    """ "How old is JAM?": its founding is unknown (the answer to "when was JAM founded"), then what is known."""
+# What the brochure never gives about an affiliate, said as ActionAnswerOrganisationFact says it
+# for "when was JAM founded" / "how many members does JAM have" read as those questions.
+_UNKNOWN_FOR_AFFILIATES = {
+    "founding": "utter_founding_unknown_for_organisation",
+    "members": "utter_membership_unknown_for_organisation",
+}
+
+
+def _answer_affiliate_unknown(turn: Turn, found: MissingFact) -> List[Dict[Text, Any]]:
+    """ "How old is JAM?", 「JAMの組合員数は？」: unknown (whatever the intent), then what is known."""
     from actions.organisations import describe_organisation
 
     for short_name in found.values:
-        turn.say("utter_founding_unknown_for_organisation", organisation=turn.names.organisation(short_name))
+        turn.say(_UNKNOWN_FOR_AFFILIATES[found.attribute], organisation=turn.names.organisation(short_name))
         describe_organisation(turn, short_name, with_leaders=False)
     return about("organisation", organisation=found.values[-1])
 

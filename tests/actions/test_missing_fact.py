@@ -289,6 +289,12 @@ def test_an_unclear_message_is_refused_too(run_action):
         ("メールアドレス", "email"),
         ("ホームページ", "website"),
         ("ＦＡＸ番号", "fax"),
+        ("how many members does JAM have", "members"),
+        ("what is the membership size of UA Zensen", "members"),
+        ("JAMの組合員数は？", "members"),
+        ("自動車総連って組合員何人くらいいるの", "members"),
+        ("UAゼンセンの規模", "members"),
+        ("連合大阪は何人いますか", "members"),
     ],
 )
 def test_attribute_kinds(text, kind):
@@ -297,7 +303,7 @@ def test_attribute_kinds(text, kind):
 
 @pytest.mark.parametrize(
     "text",
-    ["who is the president", "wage increases", "passage", "page 3", "how many members", "芳野さんはどこの出身",
+    ["who is the president", "wage increases", "passage", "page 3", "芳野さんはどこの出身",
      "連合大阪はどこ", "会長は誰", "構成組織の一覧", "massage", "the aging society"],
 )
 def test_no_attribute(text):
@@ -352,3 +358,32 @@ def test_an_affiliates_fee_is_not_known_and_membership_is_still_answered(run_act
     assert run.responses[0] == "utter_missing_fact"
     run = run_action(ActionHandleOutOfScope, "how many members does rengo have", "ask_membership", slots=EN)
     assert "utter_missing_fact" not in run.responses
+
+
+# --- member counts: only RENGO's own is in the brochure ------------------------------------------
+
+
+def test_an_affiliates_member_count_is_not_known_and_what_is_known_follows(run_action):
+    run = run_action(ActionAnswerOrganisation, "how many members does JAM have", "ask_membership",
+                     entities={"organisation": "JAM"}, slots=EN)
+    assert run.responses == ["utter_membership_unknown_for_organisation", "utter_organisation_affiliate"]
+    assert "I don't know how many members JAM has" in run.texts[0]
+    # read as a question about JAM, not about membership: the same answer
+    ja = run_action(ActionAnswerOrganisation, "JAMの組合員数は？", "ask_organisation",
+                    entities={"organisation": "JAM"}, slots=JA)
+    assert ja.responses == ["utter_membership_unknown_for_organisation", "utter_organisation_affiliate"]
+    assert "JAMの組合員数については" in ja.texts[0] and "情報がありません" in ja.texts[0]
+
+
+def test_a_locals_member_count_is_not_known(run_action):
+    run = run_action(ActionAnswerLocals, "連合大阪の組合員は何人？", "ask_locals", entities=OSAKA, slots=JA)
+    assert run.responses == ["utter_missing_fact", "utter_consultation_routes"]
+    assert "組合員数については" in run.texts[0] and "情報がありません" in run.texts[0]
+
+
+def test_rengos_own_member_count_and_a_count_of_officers_are_answered(kb, domain):
+    assert missing_fact(turn_of(kb, domain, "how many members does rengo have", "ask_membership", slots=EN)) is None
+    assert missing_fact(turn_of(kb, domain, "連合の組合員数は？", "ask_membership", slots=JA)) is None
+    turn = turn_of(kb, domain, "JAMの副会長は何人いる？", "ask_leadership",
+                   {"organisation": "JAM", "role": "Vice President"}, JA)
+    assert missing_fact(turn) is None
