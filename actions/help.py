@@ -52,8 +52,9 @@ class ActionHandleOutOfScope(KnowledgeAction):
 
     action_name = "action_handle_out_of_scope"
     handles = None
-    # Names only the knowledge base knows; a place ("weather in osaka") is not enough.
-    KNOWN_NAMES = frozenset({"person", "organisation", "related_org"})
+    # Names only the knowledge base knows; a place ("weather in osaka") is not enough. A bridge
+    # (「ブリッジⅡ」) or a policy area (「推進分野2」) is linked only in RENGO's own numbering.
+    KNOWN_NAMES = frozenset({"person", "organisation", "related_org", "bridge", "policy_area"})
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         if turn.named() & self.KNOWN_NAMES:

@@ -1,4 +1,6 @@
 """Routes to a person, follow-ups and unclear messages."""
+import pytest
+
 from actions.guidance import ActionAnswerConsultationRoutes
 from actions.help import ActionAcknowledge, ActionHandleOutOfScope, ActionHandleUnclear
 from actions.organisations import ActionAnswerLocals
@@ -70,6 +72,15 @@ def test_out_of_scope_guess_yields_to_a_known_name(run_action):
     run = run_action(ActionHandleOutOfScope, "yukitaka narita", "out_of_scope",
                      entities={"person": "Yukitaka NARITA"})
     assert "UNYU ROREN" in run.text
+
+
+@pytest.mark.parametrize("text, entities, expected", [
+    ("ブリッジⅡ", {"bridge": "II"}, "utter_vision_bridge"),
+    ("推進分野2って何", {"policy_area": "advancement-2"}, "utter_policy_area"),
+])
+def test_out_of_scope_guess_yields_to_rengos_own_numbering(run_action, text, entities, expected):
+    run = run_action(ActionHandleOutOfScope, text, "out_of_scope", entities=entities, slots={"language": "ja"})
+    assert run.responses[0] == expected
 
 
 def test_unclear_but_named_is_answered_by_the_name(run_action):
