@@ -356,7 +356,6 @@ _LEFT_OUT_JAPANESE: dict[str, str] = {
     "大分": "the adverb 大分 (daibu, 'quite')",
     "あきた": "飽きた ('got bored')",
     "きょうと": "きょう ('today') before と: きょうとても",
-    "なごや": "なごやか ('calm')",
     "さかい": "Kansai dialect 〜さかい ('because')",
     "こうふ": "公布/交付 ('issue'), and inside こうふく ('happiness')",
     "ジャム": "jam, the food (JAM the union is written in Latin letters)",
@@ -364,6 +363,9 @@ _LEFT_OUT_JAPANESE: dict[str, str] = {
     "ジラフ": "giraffe (JILAF is written in Latin letters)",
     "じらふ": "giraffe",
 }
+# Names that link except inside the everyday word they begin (なごや, not なごやか 'calm'): the
+# longer word is blocked, and the longest match wins.
+_UNLESS_INSIDE_JAPANESE: dict[str, tuple[str, ...]] = {"なごや": ("なごやか",)}
 # Many family names are place names (山口, 千葉, 石川): followed by an honorific they name a
 # person, so "山口さん" links nothing rather than the prefecture.
 _HONORIFICS = ("さん", "様", "さま", "氏", "くん", "君", "ちゃん")
@@ -452,6 +454,7 @@ def _japanese_place_aliases(
         for text in dict.fromkeys(texts):
             if text not in _LEFT_OUT_JAPANESE:
                 aliases.append(AliasEntry(text, "prefecture", value))
+                aliases += [AliasEntry(word, BLOCKED, "") for word in _UNLESS_INSIDE_JAPANESE.get(text, ())]
         if len(bare) >= 2:
             aliases += [AliasEntry(bare + h, BLOCKED, "") for h in _HONORIFICS]
     return aliases

@@ -364,6 +364,7 @@ def test_roles(kb_linker: EntityLinker, text: str, value: str) -> None:
         ("横浜市に住んでいます", [("prefecture", "Kanagawa")]),
         ("横浜", [("prefecture", "Kanagawa")]),
         ("さっぽろ", [("prefecture", "Hokkaido")]),
+        ("なごやの連合はどこ？", [("prefecture", "Aichi")]),  # but not なごやか (test_no_false_positives)
         ("さいたま市浦和区", [("prefecture", "Saitama")]),
         ("津市", [("prefecture", "Mie")]),
         ("大分県", [("prefecture", "Oita")]),
@@ -430,6 +431,7 @@ def test_industry_words(kb_linker: EntityLinker, text: str, value: str) -> None:
         "いま大分つらいです",  # 大分 (daibu, 'quite'), not Oita
         "仕事にあきた",
         "きょうとても疲れた",  # きょう + とても, not Kyoto
+        "職場はなごやかな雰囲気です",  # なごやか ('calm'), not Nagoya
         "わたしがやりました",  # しが (Shiga) is too short to link in kana
         "転職したいならどうすれば",  # なら (Nara) too
         "山口さんが上司です",  # a family name that is a place name, with an honorific
