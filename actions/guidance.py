@@ -20,6 +20,7 @@ from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.dispatch import answer_by_entity
 from actions.formatting import bullets
+from actions.history import answer_event, asks_when_it_began
 from actions.organisations import answer_local
 from actions.unknown import answer_unknown_name
 from knowledge.normalize import JAPANESE_LETTER, JAPANESE_LETTERS
@@ -213,6 +214,8 @@ class ActionAnswerConsultationRoutes(KnowledgeAction):
     handles = None  # a prefecture or an industry adds to the routes
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        if not in_form(turn) and asks_when_it_began(turn.text) and answer_event(turn):
+            return about("history")  # 「Wor-Qのサイトはいつ開設された？」: a date, not the routes
         say_routes(turn)
         if not in_form(turn):
             turn.say("utter_ask_problem_topic", buttons=topic_buttons(turn))

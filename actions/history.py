@@ -1,6 +1,8 @@
 """Answers about RENGO's history: by year, by month, or by event."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any, Dict, List, Text
 
 from actions.base import KnowledgeAction, about
@@ -11,6 +13,22 @@ from actions.formatting import bullets
 NEAR_TIE = 0.8
 # How many events a general "tell me RENGO's history" answer shows.
 HIGHLIGHTS = 6
+
+
+# "When did X begin?": a question for the date something started, which only the history holds
+# ("when was the Wor-Q website launched", 「LINE相談はいつ始まった？」), as opposed to when something
+# is open or can be used ("when can I call the hotline", 「いつでも相談できますか」).
+_WHEN_IT_BEGAN = re.compile(
+    r"\b(?:when|what\s+year|which\s+year)\s+(?:was|were|did)\b.*\b(?:launch|start|set\s+up|beg[ai]n|open|"
+    r"establish|creat|found|introduc)"
+    r"|(?:いつ(?!でも|も)|何年|なんねん).*(?:開設|設立|開始|誕生|登場|でき(?:た|まし)|始ま(?:った|りまし)|"
+    r"始め(?:た|まし)|スタートし|作られ|つくられ|立ち上げ)",
+    re.IGNORECASE,
+)
+
+
+def asks_when_it_began(text: str) -> bool:
+    return bool(_WHEN_IT_BEGAN.search(unicodedata.normalize("NFKC", text or "")))
 
 
 def _span(turn: Turn) -> Dict[str, int]:

@@ -125,3 +125,22 @@ def test_a_bare_name_read_as_a_yes_is_answered_by_the_name(run_action):
     run = run_action(ActionAcknowledge, "はい、JAMの人に相談したいです", "affirm",
                      entities={"organisation": "JAM"}, slots={"language": "ja"})
     assert run.responses == ["utter_anything_else"]
+
+
+@pytest.mark.parametrize("text, year", [
+    ("Wor-Qのサイトはいつ開設されましたか", "2020"),
+    ("when was the Wor-Q website launched?", "2020"),
+    ("LINE相談っていつ始まったの", "2018"),
+])
+def test_when_a_route_began_is_answered_from_the_history(run_action, text, year):
+    run = run_action(ActionAnswerConsultationRoutes, text, "ask_consultation_routes")
+    assert run.responses[0] == "utter_history_events" and year in run.texts[0]
+    assert "utter_consultation_routes" not in run.responses
+
+
+@pytest.mark.parametrize("text", [
+    "when can I call the hotline?", "いつでも相談できますか", "いつ電話すればいいですか", "LINEで相談したい",
+])
+def test_when_a_route_is_open_is_answered_with_the_routes(run_action, text):
+    run = run_action(ActionAnswerConsultationRoutes, text, "ask_consultation_routes")
+    assert run.responses[0] == "utter_consultation_routes"
