@@ -11,8 +11,8 @@ How the language is decided (:func:`detect_language`): names the knowledge base 
 out (``Who is 芳野友子?`` is English, ``JAMの会長は？`` Japanese), and so are e-mail addresses,
 URLs and numbers. What is left is weighed: a Japanese letter counts twice as much as a Latin one,
 because Japanese packs a word into two or three characters (``overtimeが払われない`` is Japanese,
-``I want to ask about パワハラ`` English). Fewer than three Latin letters and no Japanese decide
-nothing (``ok``, ``hi``).
+``I want to ask about パワハラ`` English; a tie, ``ILECって``, Japanese). Fewer than three Latin
+letters and no Japanese decide nothing (``ok``, ``hi``).
 
 A message that only asks for a language (``日本語で``, ``English please``, ``英語でお願いします``)
 becomes the intent ``switch_language`` with full confidence and the language it asks for, so
@@ -126,7 +126,9 @@ def detect_language(text: str, name_spans: Iterable[Tuple[int, int]] = ()) -> Op
     if japanese == 0 and latin < _MIN_LATIN:
         names = _fold("".join(text[s:e] for s, e in spans))
         return "ja" if JAPANESE_LETTER.search(names) else None
-    return "ja" if japanese * _JAPANESE_WEIGHT > latin else "en"
+    # A tie is a Japanese sentence around a Latin word or name the linker does not know
+    # (「ＬＩＮＥ相談」, 「ILECって」, 「2022年のITUC会長」): Japanese.
+    return "ja" if japanese * _JAPANESE_WEIGHT >= latin else "en"
 
 
 @DefaultV1Recipe.register(

@@ -21,6 +21,8 @@ def _span(text: str, name: str) -> tuple[int, int]:
         ("ﾊﾟﾜﾊﾗ受けてる", "ja"),
         ("overtimeが払われない", "ja"),
         ("I want to ask about パワハラ", "en"),
+        ("ＬＩＮＥ相談", "ja"),  # a tie: Japanese around a Latin word
+        ("ILECって", "ja"),
         ("what is 連合", "en"),
         ("yes", "en"),
         ("ok", None),
@@ -46,6 +48,8 @@ def test_names_do_not_count():
     assert detect_language(text, [_span(text, "芳野友子")]) == "en"
     # Without the name's span the kanji would outweigh "Whois".
     assert detect_language(text) == "ja"
+    text = "2022年のITUC会長"  # ITUC is no name the knowledge base knows; 会長 is a linked role
+    assert detect_language(text, [_span(text, "2022"), _span(text, "会長")]) == "ja"
 
 
 def test_a_message_of_names_only():
