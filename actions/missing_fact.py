@@ -54,7 +54,7 @@ _ATTRIBUTES: Tuple[Tuple[str, "re.Pattern[str]", "re.Pattern[str]"], ...] = tupl
          r"何歳|なんさい|年齢|歳|年令|(?:は|って)(?:今|いま)?(?:お)?いくつ"),
         ("members",
          r"\bhow\s+many\s+(?:union\s+)?members\b|\bnumber\s+of\s+(?:union\s+)?members\b"
-         r"|\bmember(?:ship)?\s+(?:size|figures?|numbers?|count|total)\b|\bhow\s+(?:big|large)\s+is\b",
+         r"|\bmember(?:ship)?\s+(?:size|figures?|numbers?|count|total)\b",
          r"(?:組合員|会員|メンバー|加盟者)の?(?:数|人数)|人数|規模"
          r"|(?:組合員|会員|メンバー)(?:は|って|が)?(?:何人|なんにん|何名|どのくらい|どれくらい|どのぐらい|どれぐらい)"
          r"|何人(?:くらい|ぐらい)?(?:いる|います|いるの|の組合員|の会員)"),
