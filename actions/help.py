@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Text
 from actions.base import KnowledgeAction, about
 from actions.context import Turn
 from actions.dispatch import answer_by_entity
-from actions.guidance import ActionGiveGuidance, is_bare_name, topic_ranking, unsure_between
+from actions.guidance import ActionGiveGuidance, is_bare_name, topic_of, topic_ranking, unsure_between
 from actions.unknown import answer_unknown_name
 
 # "when was the forum on ... working hours held": a question about RENGO, never
@@ -29,6 +29,17 @@ class ActionAnswerCapabilities(KnowledgeAction):
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         turn.say("utter_capabilities")
+        return []
+
+
+class ActionAnswerBotChallenge(KnowledgeAction):
+    """ "Are you a bot?": unless the message names someone or something, which the base class
+    answers instead (「みぶ もりや さんって何してる人？」 and 「ブリッジⅡの内容は？」 were read as this)."""
+
+    action_name = "action_answer_bot_challenge"
+
+    def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
+        turn.say("utter_bot_challenge")
         return []
 
 
@@ -63,6 +74,12 @@ class ActionHandleOutOfScope(KnowledgeAction):
         return about(None)
 
 
+def _problem_ranked_first(message: Dict[str, Any]) -> bool:
+    """Whether the most likely intent after the fallback is a described problem."""
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    return bool(ranking) and bool(topic_of(ranking[0].get("name")))
+
+
 class ActionHandleUnclear(KnowledgeAction):
     """Low NLU confidence: answer by what is named, else from a passage, else say so."""
 
@@ -70,10 +87,15 @@ class ActionHandleUnclear(KnowledgeAction):
     handles = None
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
-        if turn.named():
+        message = turn.tracker.latest_message or {}
+        described = not _ASKS_WHEN_OR_WHO.match(turn.text) and (
+            _problem_ranked_first(message) or unsure_between(topic_ranking(message))
+        )
+        if turn.named() and not _problem_ranked_first(message):
             return answer_by_entity(turn)
-        if not _ASKS_WHEN_OR_WHO.match(turn.text) and unsure_between(topic_ranking(turn.tracker.latest_message or {})):
-            # a described problem the classifier could not place: ask which topic
+        if described:
+            # a described problem the classifier could not place ("I'm a nurse in Kobe and my
+            # overtime isn't paid"): its guidance, or the question which topic, not the local
             return ActionGiveGuidance(turn.kb).respond(turn)
         unknown = answer_unknown_name(turn)  # "tell me about the teamsters": a name the knowledge base lacks
         if unknown is not None:

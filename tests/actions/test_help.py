@@ -144,3 +144,30 @@ def test_when_a_route_began_is_answered_from_the_history(run_action, text, year)
 def test_when_a_route_is_open_is_answered_with_the_routes(run_action, text):
     run = run_action(ActionAnswerConsultationRoutes, text, "ask_consultation_routes")
     assert run.responses[0] == "utter_consultation_routes"
+
+
+def test_a_bot_challenge_unless_something_is_named(run_action):
+    from actions.help import ActionAnswerBotChallenge
+
+    plain = run_action(ActionAnswerBotChallenge, "これってボット？", "bot_challenge", slots={"language": "ja"})
+    assert plain.responses == ["utter_bot_challenge"]
+    person = run_action(ActionAnswerBotChallenge, "みぶ もりや さんって何してる人？", "bot_challenge",
+                        entities={"person": "Moriya MIBU"}, slots={"language": "ja"})
+    assert "utter_bot_challenge" not in person.responses and "電力総連" in person.text
+    bridge = run_action(ActionAnswerBotChallenge, "ブリッジⅡの内容は？", "bot_challenge",
+                        entities={"bridge": "II"}, slots={"language": "ja"})
+    assert bridge.responses[0] == "utter_vision_bridge"
+
+
+def test_an_unclear_problem_gets_guidance_before_its_place(run_action):
+    # the classifier's fallback, with a problem topic its best guess: the problem, not the local
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "problem_unpaid_wages", "confidence": 0.40},
+               {"name": "problem_safety_injury", "confidence": 0.10}]
+    run = run_action(ActionHandleUnclear, "神戸の病院で看護師をしています。残業代が出ません", "nlu_fallback",
+                     entities={"prefecture": "Hyogo", "industry": "healthcare"}, ranking=ranking,
+                     slots={"language": "ja"})
+    assert run.responses[0] == "utter_guidance" and "0120-154-052" in run.text  # the local follows, as a route
+    # a place named with no problem in sight is still answered by the place
+    place = run_action(ActionHandleUnclear, "fukuoka", "nlu_fallback", entities={"prefecture": "Fukuoka"},
+                       ranking=[{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_locals", "confidence": 0.3}])
+    assert "RENGO Fukuoka" in place.text
