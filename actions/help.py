@@ -88,12 +88,11 @@ class ActionHandleUnclear(KnowledgeAction):
 
     def respond(self, turn: Turn) -> List[Dict[Text, Any]]:
         message = turn.tracker.latest_message or {}
-        described = not _ASKS_WHEN_OR_WHO.match(turn.text) and (
-            _problem_ranked_first(message) or unsure_between(topic_ranking(message))
-        )
-        if turn.named() and not _problem_ranked_first(message):
+        asks_about_rengo = bool(_ASKS_WHEN_OR_WHO.match(turn.text))
+        problem_first = not asks_about_rengo and _problem_ranked_first(message)
+        if turn.named() and not problem_first:
             return answer_by_entity(turn)
-        if described:
+        if problem_first or (not asks_about_rengo and unsure_between(topic_ranking(message))):
             # a described problem the classifier could not place ("I'm a nurse in Kobe and my
             # overtime isn't paid"): its guidance, or the question which topic, not the local
             return ActionGiveGuidance(turn.kb).respond(turn)

@@ -171,3 +171,10 @@ def test_an_unclear_problem_gets_guidance_before_its_place(run_action):
     place = run_action(ActionHandleUnclear, "fukuoka", "nlu_fallback", entities={"prefecture": "Fukuoka"},
                        ranking=[{"name": "nlu_fallback", "confidence": 0.4}, {"name": "ask_locals", "confidence": 0.3}])
     assert "RENGO Fukuoka" in place.text
+
+
+def test_an_unclear_who_question_is_answered_by_the_name_whatever_the_guess(run_action):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "problem_harassment", "confidence": 0.40}]
+    run = run_action(ActionHandleUnclear, "who is kyoichi ando", "nlu_fallback",
+                     entities={"person": "Kyoichi ANDO"}, ranking=ranking)
+    assert "Kyoichi ANDO is Vice President of RENGO" in run.text
